@@ -1,0 +1,131 @@
+/**
+ * The API handlers: one per method of the contract. They run in Electron main or in
+ * `atomscope serve` and stay thin: open-file bookkeeping here, every read and parse in the
+ * compute host, so a bad or hostile file can at worst crash that process.
+ */
+import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { ApiHandlers } from '../shared/api.js';
+import { ApiError } from '../shared/errors.js';
+import type { AppEvent, AppInfo, FileSummary, FrameData, OpenFile } from '../shared/types.js';
+import { formats } from '../core/io/registry.js';
+import { UploadStore } from './uploads.js';
+
+/** What the handlers need from the compute host (ComputeSupervisor implements it). */
+export interface ComputeRunner {
+  run<T>(
+    job: string,
+    params: unknown,
+    options?: { onProgress?: (fraction: number, message: string) => void; signal?: AbortSignal },
+  ): Promise<T>;
+}
+
+export interface BackendContext {
+  compute: ComputeRunner;
+  /** Pushes an event to every connected window/page. */
+  emit: (event: AppEvent) => void;
+  mode: AppInfo['mode'];
+  versions: Record<string, string>;
+  appVersion: string;
+  initialFiles: string[];
+  uploads?: UploadStore;
+}
+
+export interface Backend {
+  handlers: ApiHandlers;
+  dispose(): Promise<void>;
+}
+
+export function createBackend(ctx: BackendContext): Backend {
+  const files = new Map<string, OpenFile>();
+  const jobs = new Map<string, AbortController>();
+  const uploads = ctx.uploads ?? new UploadStore();
+
+  async function runJob<T>(job: string, params: unknown, jobId: string | undefined): Promise<T> {
+    const controller = new AbortController();
+    if (jobId) jobs.set(jobId, controller);
+    try {
+      return await ctx.compute.run<T>(job, params, {
+        signal: controller.signal,
+        onProgress: jobId
+          ? (fraction, message) => ctx.emit({ type: 'job.progress', jobId, fraction, message })
+          : undefined,
+      });
+    } finally {
+      if (jobId) jobs.delete(jobId);
+    }
+  }
+
+  async function openOne(file: string, jobId: string | undefined, displayName?: string): Promise<OpenFile> {
+    const abs = path.resolve(file);
+    const st = await stat(abs).catch(() => null);
+    if (!st) throw new ApiError('not-found', `${abs}: no such file`);
+    if (!st.isFile()) throw new ApiError('not-found', `${abs}: not a regular file`);
+    const summary = await runJob<FileSummary>('structure.summary', { path: abs }, jobId);
+    const id = randomBytes(6).toString('hex');
+    const opened: OpenFile = { ...summary, id, name: displayName ?? path.basename(abs), path: abs };
+    files.set(id, opened);
+    ctx.emit({ type: 'files.changed' });
+    return opened;
+  }
+
+  function fileById(id: string): OpenFile {
+    const f = files.get(id);
+    if (!f) throw new ApiError('not-found', `no open file with id ${id}`);
+    return f;
+  }
+
+  const handlers: ApiHandlers = {
+    'app.info': async () => ({
+      name: 'Atomscope',
+      version: ctx.appVersion,
+      mode: ctx.mode,
+      versions: ctx.versions,
+      initialFiles: ctx.initialFiles,
+      formats: formats.map((f) => ({ id: f.id, label: f.label, extensions: f.extensions })),
+    }),
+    'files.open': async ({ paths, jobId }) => {
+      const out: OpenFile[] = [];
+      for (const p of paths) out.push(await openOne(p, jobId));
+      return out;
+    },
+    'files.list': async () => [...files.values()],
+    'files.close': async ({ id }) => {
+      const f = files.get(id);
+      if (!f) return { closed: false };
+      files.delete(id);
+      await uploads.release(f.path);
+      ctx.emit({ type: 'files.changed' });
+      return { closed: true };
+    },
+    'files.uploadBegin': async ({ name, size }) => ({ uploadId: await uploads.begin(name, size) }),
+    'files.uploadChunk': async ({ uploadId, offset, data }) => ({
+      received: await uploads.write(uploadId, offset, data),
+    }),
+    'files.uploadEnd': async ({ uploadId, jobId }) => {
+      const { file, name } = await uploads.finish(uploadId);
+      return openOne(file, jobId, name);
+    },
+    'frames.read': async ({ id, index }) => {
+      const f = fileById(id);
+      if (index >= f.frames) {
+        throw new ApiError('invalid-input', `${f.name} has ${f.frames} frames; frame ${index} does not exist`);
+      }
+      return ctx.compute.run<FrameData>('structure.frame', { path: f.path, index });
+    },
+    'jobs.cancel': async ({ jobId }) => {
+      const c = jobs.get(jobId);
+      c?.abort();
+      return { cancelled: Boolean(c) };
+    },
+  };
+
+  return {
+    handlers,
+    dispose: async () => {
+      for (const c of jobs.values()) c.abort();
+      await uploads.dispose();
+    },
+  };
+}

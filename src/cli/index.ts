@@ -1,0 +1,79 @@
+/**
+ * The `atomscope` command line. Errors the user can act on print one line naming the file
+ * and where, and exit with 2; a stack trace never reaches the user.
+ */
+import { ParseError } from '../core/io/errors.js';
+import { parseArgs, UsageError } from './args.js';
+import { convertCommand } from './commands/convert.js';
+import { frameCommand } from './commands/frame.js';
+import { infoCommand } from './commands/info.js';
+import { serveCommand } from './commands/serve.js';
+import { VERSION } from '../node/version.js';
+
+const HELP = `atomscope ${VERSION}: a workbench for atomistic simulation
+
+usage:
+  atomscope info FILE [--json] [--format ID]        what a file holds
+  atomscope frame FILE --index i [--json]           one frame's atoms (positions in Å)
+  atomscope convert IN OUT [--frames a:b:c]         convert between formats (by extension)
+  atomscope serve [--port N] [--host H] [FILE...]   the app in a browser, with a token
+  atomscope --version
+`;
+
+const VALUED = ['index', 'format', 'frames', 'port', 'host', 'token'];
+
+type Command = (args: ReturnType<typeof parseArgs>) => number | Promise<number>;
+const COMMANDS: Record<string, Command> = {
+  info: infoCommand,
+  frame: frameCommand,
+  convert: convertCommand,
+  serve: serveCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(HELP);
+    return name ? 0 : 1;
+  }
+  if (name === '--version' || name === 'version') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`atomscope: unknown command "${name}"\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    return await command(parseArgs(rest, VALUED));
+  } catch (e) {
+    process.stderr.write(`atomscope ${name}: ${describe(e)}\n`);
+    return 2;
+  }
+}
+
+function describe(e: unknown): string {
+  if (e instanceof ParseError || e instanceof UsageError) return e.message;
+  if (e && typeof e === 'object' && 'code' in e && 'path' in e && typeof e.path === 'string') {
+    // Node file-system errors: ENOENT, EACCES, EISDIR...
+    const reasons: Record<string, string> = {
+      ENOENT: 'no such file',
+      EACCES: 'permission denied',
+      EISDIR: 'is a directory',
+    };
+    return `${e.path}: ${reasons[String(e.code)] ?? String(e.code)}`;
+  }
+  if (e instanceof Error) return `${e.name === 'Error' ? '' : e.name + ': '}${e.message}`;
+  return String(e);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`atomscope: ${describe(e)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,39 @@
+// Opening a file from disk: source + format detection + reader. Shared by the CLI, the
+// compute host and the backend so every entry point detects formats the same way.
+import { detectFormat, formatById, looksBinary } from '../core/io/registry.js';
+import { ParseError } from '../core/io/errors.js';
+import type { FormatSpec, OpenOptions, TrajectoryReader } from '../core/io/format.js';
+import type { ByteSource } from '../core/io/source.js';
+import { openSource } from './file-source.js';
+
+export interface OpenedFile {
+  source: ByteSource;
+  format: FormatSpec;
+  reader: TrajectoryReader;
+}
+
+/** Opens `file` with its detected (or the given) format. Throws ParseError when nothing fits. */
+export function openTrajectory(file: string, options: OpenOptions & { format?: string } = {}): OpenedFile {
+  const source = openSource(file);
+  try {
+    const format = pickFormat(file, source, options.format);
+    const reader = format.open(source, options);
+    return { source, format, reader };
+  } catch (e) {
+    source.close?.();
+    throw e;
+  }
+}
+
+function pickFormat(file: string, source: ByteSource, id: string | undefined): FormatSpec {
+  if (id) {
+    const f = formatById(id);
+    if (!f) throw new ParseError(file, 'unknown', `unknown format "${id}"`);
+    return f;
+  }
+  const head = source.read(0, 4096);
+  const f = detectFormat(file, head);
+  if (f) return f;
+  const what = head.length === 0 ? 'the file is empty' : looksBinary(head) ? 'binary content' : 'text';
+  throw new ParseError(file, 'unknown', `no reader recognises this file (${what}; by name, magic bytes or extension)`);
+}
