@@ -46,8 +46,7 @@ export interface JobError {
 }
 
 export type ResultMessage =
-  | { type: 'result'; id: number; ok: true; value: unknown }
-  | { type: 'result'; id: number; ok: false; error: JobError };
+  { type: 'result'; id: number; ok: true; value: unknown } | { type: 'result'; id: number; ok: false; error: JobError };
 
 export type FromHost = ReadyMessage | ProgressMessage | ResultMessage;
 

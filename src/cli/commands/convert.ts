@@ -27,7 +27,9 @@ export function convertCommand(args: ParsedArgs): number {
         yield f;
       }
     })();
-    target.write(counted, { write: (chunk) => void writeSync(fd, chunk) });
+    target.write(counted, {
+      write: (chunk) => void (typeof chunk === 'string' ? writeSync(fd, chunk) : writeSync(fd, chunk)),
+    });
   } finally {
     closeSync(fd);
     opened.reader.close();
