@@ -4,7 +4,8 @@ import { detectFormat, formatById, looksBinary } from '../core/io/registry.js';
 import { ParseError } from '../core/io/errors.js';
 import type { FormatSpec, OpenOptions, TrajectoryReader } from '../core/io/format.js';
 import type { ByteSource } from '../core/io/source.js';
-import { openSource } from './file-source.js';
+import { FileSource, openSource } from './file-source.js';
+import { loadIndex, saveIndex } from './index-cache.js';
 
 export interface OpenedFile {
   source: ByteSource;
@@ -17,7 +18,10 @@ export function openTrajectory(file: string, options: OpenOptions & { format?: s
   const source = openSource(file);
   try {
     const format = pickFormat(file, source, options.format);
-    const reader = format.open(source, options);
+    const stamp = source instanceof FileSource ? { path: file, size: source.size, mtimeMs: source.mtimeMs } : null;
+    const cached = stamp && !options.index && format.multiFrame ? loadIndex(stamp, format.id) : undefined;
+    const reader = format.open(source, cached ? { ...options, index: cached } : options);
+    if (stamp && !cached && reader.frameIndex) saveIndex(stamp, format.id, reader.frameIndex());
     return { source, format, reader };
   } catch (e) {
     source.close?.();
