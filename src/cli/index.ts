@@ -4,6 +4,7 @@
  */
 import { ParseError } from '../core/io/errors.js';
 import { parseArgs, UsageError } from './args.js';
+import { checkCommand } from './commands/check.js';
 import { convertCommand } from './commands/convert.js';
 import { frameCommand } from './commands/frame.js';
 import { infoCommand } from './commands/info.js';
@@ -16,6 +17,7 @@ usage:
   atomscope info FILE [--json] [--format ID]        what a file holds
   atomscope frame FILE --index i [--json]           one frame's atoms (positions in Å)
   atomscope convert IN OUT [--frames a:b:c]         convert between formats (by extension)
+  atomscope check FILE [--frames a:b:c] [--json]    read every frame, report problems and speed
   atomscope serve [--port N] [--host H] [FILE...]   the app in a browser, with a token
   atomscope --version
 `;
@@ -27,6 +29,7 @@ const COMMANDS: Record<string, Command> = {
   info: infoCommand,
   frame: frameCommand,
   convert: convertCommand,
+  check: checkCommand,
   serve: serveCommand,
 };
 
