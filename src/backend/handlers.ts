@@ -10,6 +10,7 @@ import type { ApiHandlers } from '../shared/api.js';
 import { ApiError } from '../shared/errors.js';
 import type { AppEvent, AppInfo, FileSummary, FrameData, OpenFile } from '../shared/types.js';
 import { formats } from '../core/io/registry.js';
+import { COORDINATE_TRAJECTORIES, pairFiles } from '../core/io/pairing.js';
 import { UploadStore } from './uploads.js';
 
 /** What the handlers need from the compute host (ComputeSupervisor implements it). */
@@ -70,6 +71,27 @@ export function createBackend(ctx: BackendContext): Backend {
     return opened;
   }
 
+  /**
+   * Pairs coordinate-only trajectories with a structure file of the same atom count among
+   * the open files, and re-summarises them with the topology's elements.
+   */
+  async function pairTopologies(jobId: string | undefined): Promise<void> {
+    const open = [...files.values()];
+    const unpaired = open.filter((f) => !f.topology || !files.has(f.topology.id));
+    const pairs = pairFiles(
+      open
+        .map((f) => ({ key: f.id, name: f.name, format: f.format, atoms: f.atoms }))
+        .filter((c) => !COORDINATE_TRAJECTORIES.has(c.format) || unpaired.some((u) => u.id === c.key)),
+    );
+    for (const [trajId, topId] of pairs) {
+      const traj = files.get(trajId)!;
+      const top = files.get(topId)!;
+      const summary = await runJob<FileSummary>('structure.summary', { path: traj.path, topology: top.path }, jobId);
+      files.set(trajId, { ...traj, ...summary, topology: { id: top.id, name: top.name } });
+    }
+    if (pairs.size > 0) ctx.emit({ type: 'files.changed' });
+  }
+
   function fileById(id: string): OpenFile {
     const f = files.get(id);
     if (!f) throw new ApiError('not-found', `no open file with id ${id}`);
@@ -86,9 +108,10 @@ export function createBackend(ctx: BackendContext): Backend {
       formats: formats.map((f) => ({ id: f.id, label: f.label, extensions: f.extensions })),
     }),
     'files.open': async ({ paths, jobId }) => {
-      const out: OpenFile[] = [];
-      for (const p of paths) out.push(await openOne(p, jobId));
-      return out;
+      const opened: OpenFile[] = [];
+      for (const p of paths) opened.push(await openOne(p, jobId));
+      await pairTopologies(jobId);
+      return opened.map((f) => files.get(f.id) ?? f);
     },
     'files.list': async () => [...files.values()],
     'files.close': async ({ id }) => {
@@ -105,14 +128,17 @@ export function createBackend(ctx: BackendContext): Backend {
     }),
     'files.uploadEnd': async ({ uploadId, jobId }) => {
       const { file, name } = await uploads.finish(uploadId);
-      return openOne(file, jobId, name);
+      const opened = await openOne(file, jobId, name);
+      await pairTopologies(jobId);
+      return files.get(opened.id) ?? opened;
     },
     'frames.read': async ({ id, index }) => {
       const f = fileById(id);
       if (index >= f.frames) {
         throw new ApiError('invalid-input', `${f.name} has ${f.frames} frames; frame ${index} does not exist`);
       }
-      return ctx.compute.run<FrameData>('structure.frame', { path: f.path, index });
+      const top = f.topology ? files.get(f.topology.id) : undefined;
+      return ctx.compute.run<FrameData>('structure.frame', { path: f.path, index, topology: top?.path });
     },
     'jobs.cancel': async ({ jobId }) => {
       const c = jobs.get(jobId);

@@ -39,7 +39,10 @@ export class UploadStore {
   async write(id: string, offset: number, data: Uint8Array): Promise<number> {
     const u = this.get(id);
     if (offset + data.length > u.size) {
-      throw new ApiError('invalid-input', `${u.name}: chunk ends at byte ${offset + data.length}, past the declared size ${u.size}`);
+      throw new ApiError(
+        'invalid-input',
+        `${u.name}: chunk ends at byte ${offset + data.length}, past the declared size ${u.size}`,
+      );
     }
     await u.handle.write(data, 0, data.length, offset);
     u.received += data.length;

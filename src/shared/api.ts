@@ -28,10 +28,7 @@ const fileId = z.string().min(1).max(64);
 
 export const api = {
   'app.info': method<AppInfo>()(z.object({}).strict()),
-  'files.open': method<OpenFile[]>()(
-    z.object({ paths: z.array(path).min(1).max(256), jobId }).strict(),
-    { job: true },
-  ),
+  'files.open': method<OpenFile[]>()(z.object({ paths: z.array(path).min(1).max(256), jobId }).strict(), { job: true }),
   'files.list': method<OpenFile[]>()(z.object({}).strict()),
   'files.close': method<{ closed: boolean }>()(z.object({ id: fileId }).strict()),
   'files.uploadBegin': method<{ uploadId: string }>()(
@@ -59,16 +56,11 @@ export const api = {
       })
       .strict(),
   ),
-  'files.uploadEnd': method<OpenFile>()(
-    z.object({ uploadId: z.string().min(1).max(64), jobId }).strict(),
-    { job: true },
-  ),
-  'frames.read': method<FrameData>()(
-    z.object({ id: fileId, index: z.number().int().min(0) }).strict(),
-  ),
-  'jobs.cancel': method<{ cancelled: boolean }>()(
-    z.object({ jobId: z.string().min(1).max(64) }).strict(),
-  ),
+  'files.uploadEnd': method<OpenFile>()(z.object({ uploadId: z.string().min(1).max(64), jobId }).strict(), {
+    job: true,
+  }),
+  'frames.read': method<FrameData>()(z.object({ id: fileId, index: z.number().int().min(0) }).strict()),
+  'jobs.cancel': method<{ cancelled: boolean }>()(z.object({ jobId: z.string().min(1).max(64) }).strict()),
 } satisfies Record<MethodName, MethodSpec<z.ZodType, unknown>>;
 
 export type Api = typeof api;

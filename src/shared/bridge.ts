@@ -13,7 +13,9 @@ type Leaf<M extends string, G extends string> = M extends `${G}.${infer L}` ? L 
 
 export type AtomscopeBridge = {
   [G in Group<MethodName>]: {
-    [L in Leaf<MethodName, G>]: (input: InputOf<`${G}.${L}` & MethodName>) => Promise<Envelope<OutputOf<`${G}.${L}` & MethodName>>>;
+    [L in Leaf<MethodName, G>]: (
+      input: InputOf<`${G}.${L}` & MethodName>,
+    ) => Promise<Envelope<OutputOf<`${G}.${L}` & MethodName>>>;
   };
 };
 

@@ -35,6 +35,8 @@ export interface OpenFile extends FileSummary {
   id: string;
   name: string;
   path: string;
+  /** The structure file this coordinate trajectory takes its elements and names from. */
+  topology?: { id: string; name: string };
 }
 
 /** One frame for display: positions in Å as float32 (enough for pixels, half the bytes). */

@@ -27,6 +27,13 @@ export function numberParam(params: unknown, key: string, job: string, fallback?
   return v;
 }
 
+export function optionalStringParam(params: unknown, key: string, job: string): string | undefined {
+  const v = field(params, key, job);
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v === '') throw new TypeError(`${job}: "${key}" must be a non-empty string`);
+  return v;
+}
+
 /** The raw field, for jobs that accept anything (echo). */
 export function anyParam(params: unknown, key: string, job: string): unknown {
   return field(params, key, job);

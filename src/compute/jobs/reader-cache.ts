@@ -6,6 +6,7 @@
  */
 import { statSync } from 'node:fs';
 import type { OpenOptions } from '../../core/io/format.js';
+import type { Structure } from '../../core/model/structure.js';
 import { openTrajectory, type OpenedFile } from '../../node/open.js';
 
 interface Entry {
@@ -16,6 +17,7 @@ interface Entry {
 export class ReaderCache {
   // Map keeps insertion order; re-inserting on use makes the first key the least recent.
   private readonly entries = new Map<string, Entry>();
+  private readonly first = new WeakMap<OpenedFile, Structure>();
 
   constructor(private readonly capacity = 8) {}
 
@@ -45,6 +47,16 @@ export class ReaderCache {
       closeFile(entry.file);
     }
     return file;
+  }
+
+  /** Frame 0 of `path`, kept while the file is unchanged (a topology is read on every frame request). */
+  firstFrame(path: string): Structure {
+    const file = this.open(path);
+    const hit = this.first.get(file);
+    if (hit) return hit;
+    const frame = file.reader.readFrame(0);
+    this.first.set(file, frame);
+    return frame;
   }
 
   clear(): void {

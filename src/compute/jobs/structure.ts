@@ -1,12 +1,24 @@
 /** Jobs that read structure and trajectory files: the summary shown on open, and single frames. */
+import { applyTopology, checkPairing } from '../../core/io/pairing.js';
 import { summarize } from '../../core/io/summary.js';
+import type { Structure } from '../../core/model/structure.js';
 import type { FileSummary, FrameData } from '../../shared/types.js';
 import type { JobContext, JobTable } from '../jobs.js';
-import { indexParam, stringParam } from './params.js';
+import { indexParam, optionalStringParam, stringParam } from './params.js';
 import { ReaderCache } from './reader-cache.js';
 
 // One cache per worker thread (module state lives per thread).
 const readers = new ReaderCache(8);
+
+/** The topology's first frame, as a function that fills a trajectory frame's chemistry in. */
+function topologyFor(path: string, topology: string | undefined): ((s: Structure) => Structure) | undefined {
+  if (!topology) return undefined;
+  const top = readers.open(topology);
+  const traj = readers.open(path);
+  checkPairing(topology, top.reader.atomCount, path, traj.reader.atomCount);
+  const topFrame = readers.firstFrame(topology);
+  return (s) => applyTopology(s, topFrame);
+}
 
 function summary(params: unknown, ctx: JobContext): FileSummary {
   const path = stringParam(params, 'path', 'structure.summary');
@@ -14,17 +26,20 @@ function summary(params: unknown, ctx: JobContext): FileSummary {
     onProgress: (fraction, message) => ctx.progress(fraction, message),
     isCancelled: () => ctx.isCancelled(),
   });
-  return { ...summarize(reader), size: source.size };
+  const transform = topologyFor(path, optionalStringParam(params, 'topology', 'structure.summary'));
+  return { ...summarize(reader, transform), size: source.size };
 }
 
 function frame(params: unknown): FrameData {
   const path = stringParam(params, 'path', 'structure.frame');
   const index = indexParam(params, 'index', 'structure.frame');
   const { reader } = readers.open(path);
+  const transform = topologyFor(path, optionalStringParam(params, 'topology', 'structure.frame'));
   if (index >= reader.frameCount) {
     throw new RangeError(`${path} has ${reader.frameCount} frames; frame ${index} does not exist`);
   }
-  const s = reader.readFrame(index);
+  const raw = reader.readFrame(index);
+  const s = transform ? transform(raw) : raw;
   const out: FrameData = {
     index,
     numbers: compact(s.numbers),

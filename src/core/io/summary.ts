@@ -19,7 +19,11 @@ export interface TrajectorySummary {
   warnings: string[];
 }
 
-export function summarize(reader: TrajectoryReader): TrajectorySummary {
+/**
+ * `transform` lets a caller see frames as they will be used (e.g. with a topology's
+ * elements applied to a coordinate-only trajectory).
+ */
+export function summarize(reader: TrajectoryReader, transform?: (s: Structure) => Structure): TrajectorySummary {
   const warnings = [...reader.warnings];
   if (reader.frameCount === 0) {
     return {
@@ -34,7 +38,8 @@ export function summarize(reader: TrajectoryReader): TrajectorySummary {
       warnings: warnings.length ? warnings : ['the file holds no frames'],
     };
   }
-  const first = reader.readFrame(0);
+  const raw = reader.readFrame(0);
+  const first = transform ? transform(raw) : raw;
   return {
     format: reader.format,
     atoms: first.numbers.length,
