@@ -3,9 +3,29 @@
  * patterns, then magic bytes / first lines, then extension, then the XYZ last resort.
  */
 import type { FormatSpec } from './format.js';
+import { groFormat } from './formats/gro.js';
+import { pdbFormat } from './formats/pdb.js';
+import { sdfFormat } from './formats/sdf.js';
+import { cifFormat } from './formats/cif.js';
+import { lammpsDataFormat } from './formats/lammps-data.js';
+import { lammpsDumpFormat } from './formats/lammps-dump.js';
+import { vaspFormat } from './formats/vasp.js';
+import { dcdFormat } from './formats/dcd.js';
+import { trrFormat } from './formats/trr.js';
+import { xtcFormat } from './formats/xtc.js';
 import { xyzFormat } from './formats/xyz.js';
 
 export const formats: readonly FormatSpec[] = [
+  groFormat,
+  pdbFormat,
+  sdfFormat,
+  lammpsDumpFormat,
+  lammpsDataFormat,
+  vaspFormat,
+  cifFormat,
+  xtcFormat,
+  trrFormat,
+  dcdFormat,
   xyzFormat,
 ];
 

@@ -437,6 +437,9 @@ function vectorTarget(name: string): 'positions' | 'velocities' | 'forces' | nul
 }
 
 /** Allocates the frame's arrays and one Sink per token of an atom line. */
+/** No per-atom property has more components than this (a 3x3 tensor has 9). */
+const MAX_COLUMN_WIDTH = 64;
+
 function planColumns(
   columns: ColumnSpec[],
   n: number,
@@ -451,6 +454,12 @@ function planColumns(
   };
   const sinks: Sink[] = [];
   let hasPos = false;
+  // Widths come from the file: bound them before they size any allocation.
+  for (const col of columns) {
+    if (!Number.isInteger(col.width) || col.width < 1 || col.width > MAX_COLUMN_WIDTH) {
+      fail(`Properties column "${col.name}" has width ${col.width} (expected 1..${MAX_COLUMN_WIDTH})`);
+    }
+  }
   const hasZ = columns.some((c) => c.name === 'Z' && c.type === 'I' && c.width === 1);
   for (const col of columns) {
     const vec = vectorTarget(col.name);
