@@ -77,14 +77,13 @@ export function detectFormat(path: string, head: Uint8Array): FormatSpec | undef
   const sniffed = formats.filter((f) => f.sniff?.(head));
   const sniffedWithExt = sniffed.find((f) => f.extensions.includes(ext));
   if (sniffedWithExt) return sniffedWithExt;
-  const binarySniffed = sniffed.find((f) => f.binary);
-  if (binarySniffed) return binarySniffed;
   const byExt = formats.find((f) => f.extensions.includes(ext));
-  if (byExt) {
-    // A binary file renamed to a text extension must not be parsed as text.
-    if (!byExt.binary && looksBinary(head)) return undefined;
-    return byExt;
-  }
+  // Binary magic wins over an unknown or missing extension, but a file named for a text
+  // format is read as that format, whose reader then refuses binary bytes by name
+  // (a .pdb holding XTC bytes is an error to report, not a guess to make).
+  const binarySniffed = sniffed.find((f) => f.binary);
+  if (binarySniffed && !(byExt && !byExt.binary)) return binarySniffed;
+  if (byExt) return byExt;
   if (sniffed.length > 0) return sniffed[0];
   return undefined;
 }

@@ -65,7 +65,8 @@ function scanLine(text: string, line: number, out: Token[], file: string): void 
   const n = text.length;
   while (i < n) {
     const c = text[i]!;
-    if (c === ' ' || c === '\t' || c === '\r') {
+    // Every character the token loop below stops at must be skipped here, or it never advances.
+    if (/\s/.test(c)) {
       i++;
       continue;
     }
