@@ -63,6 +63,8 @@ describe('backend handlers', () => {
 
   it('refuses a frame index past the end with the file name', async () => {
     const [f] = await backend.handlers['files.open']({ paths: [corpusPath('05_formats', 'Cu111_slab.extxyz')] });
-    await expect(backend.handlers['frames.read']({ id: f!.id, index: 8 })).rejects.toThrow(/Cu111_slab\.extxyz has 8 frames/);
+    await expect(backend.handlers['frames.read']({ id: f!.id, index: 8 })).rejects.toThrow(
+      /Cu111_slab\.extxyz has 8 frames/,
+    );
   });
 });

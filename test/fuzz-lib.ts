@@ -78,7 +78,7 @@ export function caseBytes(format: string, file: string[], index: number, maxByte
   let seedBytes = new Uint8Array(readFileSync(corpusPath(...file)));
   if (maxBytes) seedBytes = seedBytes.slice(0, maxBytes);
   const random = rng(seedOf(format, seedBytes));
-  let bytes = seedBytes;
+  let bytes: Uint8Array = seedBytes;
   for (let c = 0; c <= index; c++) bytes = mutate(seedBytes, random);
   return bytes;
 }
@@ -86,4 +86,3 @@ export function caseBytes(format: string, file: string[], index: number, maxByte
 export function seedOf(format: string, seedBytes: Uint8Array): number {
   return 0x5eed + format.length * 7919 + seedBytes.length;
 }
-

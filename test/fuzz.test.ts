@@ -63,7 +63,10 @@ describe.each(SEEDS)('fuzz %s reader on %j', (format, file, maxBytes) => {
         readAll(format, name, bytes);
       } catch (e) {
         if (!(e instanceof ParseError)) {
-          throw new Error(`case ${c} (seed ${seed}): ${format} threw ${(e as Error)?.name}: ${(e as Error)?.message}\n${(e as Error)?.stack ?? ""}`);
+          throw new Error(
+            `case ${c} (seed ${seed}): ${format} threw ${(e as Error)?.name}: ${(e as Error)?.message}\n${(e as Error)?.stack ?? ''}`,
+            { cause: e },
+          );
         }
         expect(e.message, `case ${c}`).toContain(name);
         expect(e.format.length).toBeGreaterThan(0);

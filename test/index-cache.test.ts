@@ -13,7 +13,8 @@ function bigXyz(frames: number, atoms: number): string {
   const lines: string[] = [];
   for (let f = 0; f < frames; f++) {
     lines.push(String(atoms), `frame ${f}`);
-    for (let i = 0; i < atoms; i++) lines.push(`Ar ${(i * 0.5 + f).toFixed(6)} ${(i * 0.25).toFixed(6)} ${f.toFixed(6)}`);
+    for (let i = 0; i < atoms; i++)
+      lines.push(`Ar ${(i * 0.5 + f).toFixed(6)} ${(i * 0.25).toFixed(6)} ${f.toFixed(6)}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -40,11 +40,15 @@ describe('layering lint rule', () => {
   });
 
   it('the preload sees only the shared contract', async () => {
-    expect(await layeringErrors('src/preload/fixture.ts', "import { x } from '../backend/handlers.js';")).not.toEqual([]);
+    expect(await layeringErrors('src/preload/fixture.ts', "import { x } from '../backend/handlers.js';")).not.toEqual(
+      [],
+    );
   });
 
   it('core/ may not use DOM globals', async () => {
-    const [result] = await eslint.lintText('export const w = window.innerWidth;\n', { filePath: 'src/core/fixture.ts' });
+    const [result] = await eslint.lintText('export const w = window.innerWidth;\n', {
+      filePath: 'src/core/fixture.ts',
+    });
     expect(result?.messages.map((m) => m.ruleId)).toContain('no-restricted-globals');
   });
 });

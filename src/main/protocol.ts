@@ -17,7 +17,8 @@ export function registerSchemePrivileges(): void {
 export function serveRendererFrom(root: string): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
-    const file = url.host === 'atomscope' ? resolveInside(root, url.pathname === '/' ? '/index.html' : url.pathname) : null;
+    const file =
+      url.host === 'atomscope' ? resolveInside(root, url.pathname === '/' ? '/index.html' : url.pathname) : null;
     if (!file) return new Response('not found', { status: 404 });
     const res = await net.fetch(pathToFileURL(file).toString());
     if (!res.ok) return new Response('not found', { status: 404 });

@@ -14,7 +14,8 @@ export function parseFrameSelection(text: string): FrameSelection {
   if (parts.length > 3 || parts.some((p) => p.trim() !== '' && !/^[+-]?\d+$/.test(p.trim()))) {
     throw new Error(`frame selection "${text}": expected start:stop:step with integers`);
   }
-  const num = (p: string | undefined): number | undefined => (p === undefined || p.trim() === '' ? undefined : Number(p));
+  const num = (p: string | undefined): number | undefined =>
+    p === undefined || p.trim() === '' ? undefined : Number(p);
   if (parts.length === 1) {
     const i = num(parts[0]);
     return i === undefined ? {} : { start: i, stop: i === -1 ? undefined : i + 1, step: 1 };

@@ -23,7 +23,9 @@ describe('topology + trajectory pairing', () => {
   });
 
   it('refuses a topology with another atom count, naming both files', () => {
-    expect(() => checkPairing('a.gro', 100, 'b.xtc', 99)).toThrow(/b\.xtc has 99 atoms but its topology a\.gro has 100/);
+    expect(() => checkPairing('a.gro', 100, 'b.xtc', 99)).toThrow(
+      /b\.xtc has 99 atoms but its topology a\.gro has 100/,
+    );
   });
 
   it('gives the GROMACS water XTC the elements and residue names of its GRO', () => {

@@ -62,7 +62,11 @@ export function invert3(m: Float64Array): Float64Array {
 }
 
 /** Cartesian positions from fractional ones (in place into `out`). */
-export function fractionalToCartesian(frac: Float64Array, cell: Float64Array, out = new Float64Array(frac.length)): Float64Array {
+export function fractionalToCartesian(
+  frac: Float64Array,
+  cell: Float64Array,
+  out = new Float64Array(frac.length),
+): Float64Array {
   for (let k = 0; k < frac.length; k += 3) {
     const u = frac[k]!;
     const v = frac[k + 1]!;

@@ -64,7 +64,8 @@ class WebSocketBackend implements Backend {
       const ws = new WebSocket(this.url);
       ws.binaryType = 'arraybuffer';
       ws.onopen = () => resolve(ws);
-      ws.onerror = () => reject(new ApiError('forbidden', 'could not connect to the Atomscope server (is the token right?)'));
+      ws.onerror = () =>
+        reject(new ApiError('forbidden', 'could not connect to the Atomscope server (is the token right?)'));
       ws.onclose = () => {
         this.socket = null;
         for (const p of this.pending.values()) p.reject(new ApiError('internal', 'connection to the server closed'));
