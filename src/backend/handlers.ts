@@ -63,7 +63,11 @@ export function createBackend(ctx: BackendContext): Backend {
     const st = await stat(abs).catch(() => null);
     if (!st) throw new ApiError('not-found', `${abs}: no such file`);
     if (!st.isFile()) throw new ApiError('not-found', `${abs}: not a regular file`);
-    const summary = await runJob<FileSummary>('structure.summary', { path: abs }, jobId);
+    const summary = await runJob<FileSummary>('structure.summary', { path: abs }, jobId).catch((e: unknown) => {
+      // An uploaded file lives under a temporary path: name it as the user knows it.
+      if (displayName && e instanceof Error) e.message = e.message.split(abs).join(displayName);
+      throw e;
+    });
     const id = randomBytes(6).toString('hex');
     const opened: OpenFile = { ...summary, id, name: displayName ?? path.basename(abs), path: abs };
     files.set(id, opened);
