@@ -233,6 +233,10 @@ describe('vasp writer (POSCAR, VASP 5, Direct)', () => {
   it('round-trips structures, grouping atoms by element in order of first appearance (property test)', () => {
     fc.assert(
       fc.property(structures, (s) => {
+        // Nearly flat cells amplify the rounding of Direct coordinates without bound.
+        const c = s.cell!;
+        const len = (i: number): number => Math.hypot(c[3 * i]!, c[3 * i + 1]!, c[3 * i + 2]!);
+        fc.pre(cellVolume(c) > 0.2 * len(0) * len(1) * len(2));
         const text = writeText(s);
         const back = openText(text).readFrame(0);
         const { order } = groupByElement(s.numbers);
