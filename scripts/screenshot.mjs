@@ -1,5 +1,6 @@
 // Takes the README screenshot: the app in browser mode on the bundled example.
 // Usage: npm run build && node scripts/screenshot.mjs [OUT.png]
+/* global window */
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, startServer } from '../e2e/helpers.mjs';
 
