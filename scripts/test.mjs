@@ -11,6 +11,8 @@ const steps = [
   ['types (renderer)', 'npx --no-install vue-tsc --noEmit -p tsconfig.web.json'],
   ['unit', 'npx --no-install vitest run'],
   ['security scan', 'node scripts/security.mjs'],
+  // The command-line contracts of the issues that have landed, against the shared corpus.
+  ['conformance (io)', 'python3 ../shared/conformance/conformance.py ../shared/corpus --only io'],
   ['e2e', 'node e2e/run.mjs'],
 ];
 
