@@ -22,6 +22,19 @@ export interface FrameIndex {
   warnings: string[];
 }
 
+/**
+ * Whether an index handed to open() (from the on-disk cache or the caller) can describe a
+ * source of `size` bytes: offsets non-decreasing and inside the source, one line number
+ * per frame when lines are given. A reader that gets false indexes the file itself.
+ */
+export function isUsableIndex(index: FrameIndex | undefined, size: number): index is FrameIndex {
+  if (!index || index.offsets.length < 1) return false;
+  const o = index.offsets;
+  if (index.lines && index.lines.length !== o.length - 1) return false;
+  for (let k = 1; k < o.length; k++) if (!(o[k]! >= o[k - 1]!)) return false;
+  return o[0]! >= 0 && o[o.length - 1]! <= size;
+}
+
 export interface TrajectoryReader {
   readonly format: string;
   readonly frameCount: number;

@@ -15,7 +15,14 @@
  * partially occupied sites are not resolved (a warning says so).
  */
 import { ParseError } from '../errors.js';
-import { AbortError, type FormatSpec, type FrameIndex, type OpenOptions, type TrajectoryReader } from '../format.js';
+import {
+  AbortError,
+  type FormatSpec,
+  type FrameIndex,
+  type OpenOptions,
+  type TrajectoryReader,
+  isUsableIndex,
+} from '../format.js';
 import type { ByteSource } from '../source.js';
 import { LineReader, headText } from '../text.js';
 import { atomicNumber } from '../../model/elements.js';
@@ -490,7 +497,7 @@ class CifReader implements TrajectoryReader {
     if (source.size === 0) throw new ParseError(source.name, FORMAT, 'empty file', { line: 1 });
     const given = options.index;
     this.index =
-      given && given.offsets.length >= 1 && given.offsets.at(-1) === source.size ? given : indexBlocks(source, options);
+      isUsableIndex(given, source.size) && given.offsets.at(-1) === source.size ? given : indexBlocks(source, options);
     this.frameCount = this.index.offsets.length - 1;
     this.warnings = [...this.index.warnings];
     if (this.frameCount === 0) {

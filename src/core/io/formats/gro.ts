@@ -10,7 +10,7 @@
  * Frames are concatenated. Units are converted on the way in and out: nm -> Å, nm/ps -> Å/ps.
  */
 import { ParseError } from '../errors.js';
-import { AbortError } from '../format.js';
+import { AbortError, isUsableIndex } from '../format.js';
 import type { FormatSpec, FrameIndex, OpenOptions, TrajectoryReader, WriteOptions } from '../format.js';
 import type { ByteSink, ByteSource } from '../source.js';
 import { LineReader, headText, parseIntStrict } from '../text.js';
@@ -225,7 +225,10 @@ class GroReader implements TrajectoryReader {
     private readonly source: ByteSource,
     options: OpenOptions,
   ) {
-    this.index = options.index && options.index.offsets.length >= 2 ? options.index : buildIndex(source, options);
+    this.index =
+      isUsableIndex(options.index, source.size) && options.index.offsets.length >= 2
+        ? options.index
+        : buildIndex(source, options);
     this.frameCount = this.index.offsets.length - 1;
     this.warnings = [...this.index.warnings];
     const lr = new LineReader(source, this.index.offsets[0]!, 1);

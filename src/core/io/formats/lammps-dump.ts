@@ -13,7 +13,14 @@
  * element map belongs to the user or a topology file, so `type` is always kept.
  */
 import { ParseError } from '../errors.js';
-import { AbortError, type FormatSpec, type FrameIndex, type OpenOptions, type TrajectoryReader } from '../format.js';
+import {
+  AbortError,
+  type FormatSpec,
+  type FrameIndex,
+  type OpenOptions,
+  type TrajectoryReader,
+  isUsableIndex,
+} from '../format.js';
 import type { ByteSource } from '../source.js';
 import { LineReader, headText, splitFields } from '../text.js';
 import { atomicNumber } from '../../model/elements.js';
@@ -545,14 +552,6 @@ function readFrameAt(source: ByteSource, index: FrameIndex, i: number, warn: (me
 // ---------------------------------------------------------------------------------------
 // Reader and format
 
-function usableIndex(index: FrameIndex | undefined, size: number): index is FrameIndex {
-  if (!index || index.offsets.length < 1) return false;
-  const o = index.offsets;
-  if (index.lines && index.lines.length !== o.length - 1) return false;
-  for (let k = 1; k < o.length; k++) if (!(o[k]! >= o[k - 1]!)) return false;
-  return o[o.length - 1]! <= size;
-}
-
 class LammpsDumpReader implements TrajectoryReader {
   readonly format = FORMAT;
   readonly frameCount: number;
@@ -564,7 +563,7 @@ class LammpsDumpReader implements TrajectoryReader {
     private readonly source: ByteSource,
     options: OpenOptions,
   ) {
-    if (usableIndex(options.index, source.size)) {
+    if (isUsableIndex(options.index, source.size)) {
       this.index = options.index;
       this.frameCount = this.index.offsets.length - 1;
       this.atomCount = this.frameCount > 0 ? this.firstFrameAtoms() : 0;

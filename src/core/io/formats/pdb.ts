@@ -9,7 +9,7 @@
  * take the one before the first model.
  */
 import { ParseError } from '../errors.js';
-import { AbortError } from '../format.js';
+import { AbortError, isUsableIndex } from '../format.js';
 import type { FormatSpec, FrameIndex, OpenOptions, TrajectoryReader, WriteOptions } from '../format.js';
 import type { ByteSink, ByteSource } from '../source.js';
 import { LineReader, headText } from '../text.js';
@@ -304,7 +304,7 @@ class PdbReader implements TrajectoryReader {
     if (hasBinaryBytes(head)) {
       throw new ParseError(source.name, FORMAT, 'not a text PDB file (binary content)', { line: 1, offset: 0 });
     }
-    if (options.index && options.index.offsets.length >= 2) {
+    if (isUsableIndex(options.index, source.size) && options.index.offsets.length >= 2) {
       this.index = options.index;
       this.conect = -2; // unknown: looked for on first use
       this.conectLine = 0;

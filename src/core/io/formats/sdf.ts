@@ -8,7 +8,7 @@
  * sliced, not split. V3000 records are refused with a ParseError rather than misread.
  */
 import { ParseError } from '../errors.js';
-import { AbortError } from '../format.js';
+import { AbortError, isUsableIndex } from '../format.js';
 import type { FormatSpec, FrameIndex, OpenOptions, TrajectoryReader, WriteOptions } from '../format.js';
 import type { ByteSink, ByteSource } from '../source.js';
 import { LineReader, headText } from '../text.js';
@@ -158,7 +158,10 @@ class SdfReader implements TrajectoryReader {
     private readonly source: ByteSource,
     options: OpenOptions,
   ) {
-    this.index = options.index && options.index.offsets.length >= 2 ? options.index : buildIndex(source, options);
+    this.index =
+      isUsableIndex(options.index, source.size) && options.index.offsets.length >= 2
+        ? options.index
+        : buildIndex(source, options);
     this.frameCount = this.index.offsets.length - 1;
     this.warnings = [...this.index.warnings];
     const lr = new LineReader(source, this.index.offsets[0]!, 1);

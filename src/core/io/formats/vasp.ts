@@ -25,6 +25,7 @@ import {
   type OpenOptions,
   type TrajectoryReader,
   type WriteOptions,
+  isUsableIndex,
 } from '../format.js';
 import type { ByteSink, ByteSource } from '../source.js';
 import { LineReader, splitFields } from '../text.js';
@@ -381,7 +382,7 @@ class XdatcarReader implements TrajectoryReader {
     warnings: string[],
     options: OpenOptions,
   ) {
-    this.index = usableIndex(options.index, source.size)
+    this.index = isUsableIndex(options.index, source.size)
       ? options.index
       : indexXdatcar(source, header, bodyStart, options);
     this.frameCount = this.index.offsets.length - 1;
@@ -435,14 +436,6 @@ class XdatcarReader implements TrajectoryReader {
   close(): void {
     this.source.close?.();
   }
-}
-
-function usableIndex(index: FrameIndex | undefined, size: number): index is FrameIndex {
-  if (!index || index.offsets.length < 1) return false;
-  const o = index.offsets;
-  if (index.lines && index.lines.length !== o.length - 1) return false;
-  for (let k = 1; k < o.length; k++) if (!(o[k]! >= o[k - 1]!)) return false;
-  return o[o.length - 1]! <= size;
 }
 
 // ---------------------------------------------------------------------------------------

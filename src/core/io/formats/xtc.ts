@@ -10,7 +10,14 @@
  */
 import type { Structure } from '../../model/structure.js';
 import { ParseError } from '../errors.js';
-import { AbortError, type FormatSpec, type FrameIndex, type OpenOptions, type TrajectoryReader } from '../format.js';
+import {
+  AbortError,
+  type FormatSpec,
+  type FrameIndex,
+  type OpenOptions,
+  type TrajectoryReader,
+  isUsableIndex,
+} from '../format.js';
 import type { ByteSource } from '../source.js';
 
 const FORMAT = 'xtc';
@@ -80,7 +87,10 @@ class XtcReader implements TrajectoryReader {
     private readonly source: ByteSource,
     options: OpenOptions = {},
   ) {
-    this.index = isUsableIndex(options.index, source) ? options.index : buildIndex(source, options);
+    this.index =
+      isUsableIndex(options.index, source.size) && options.index.offsets.length >= 2 && options.index.offsets[0] === 0
+        ? options.index
+        : buildIndex(source, options);
     this.frameCount = this.index.offsets.length - 1;
     this.warnings = [...this.index.warnings];
     // Also checks a reused index against the bytes it is applied to.
@@ -189,13 +199,6 @@ function frameBytes(view: DataView, fail: Fail): number {
 
 function roundUp4(n: number): number {
   return n + ((4 - (n % 4)) % 4);
-}
-
-function isUsableIndex(index: FrameIndex | undefined, source: ByteSource): index is FrameIndex {
-  if (!index || index.offsets.length < 2 || index.offsets[0] !== 0) return false;
-  const o = index.offsets;
-  for (let k = 1; k < o.length; k++) if (!(o[k]! > o[k - 1]!)) return false;
-  return o[o.length - 1]! <= source.size;
 }
 
 /**
