@@ -33,7 +33,6 @@ if (process.argv.includes('--electron') && !electronBinaryPresent()) {
   void r;
 }
 
-
 // Chromium for the end-to-end tests (Debian package); installed when we can, reported when not.
 if (process.argv.includes('--browser') && !existsSync('/usr/bin/chromium')) {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
