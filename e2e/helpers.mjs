@@ -86,11 +86,14 @@ export function launchBrowser() {
 }
 
 /**
- * A page on the app with its errors collected: `pageErrors` gets uncaught exceptions and
+ * A page on the app with its errors collected (`initScript`: a function run in the page
+ * before the app starts): `pageErrors` gets uncaught exceptions and
  * unhandled rejections (the app must have none), `consoleErrors` console.error lines.
  */
-export async function openApp(browser, url, { width = 1200, height = 800 } = {}) {
+export async function openApp(browser, url, { width = 1200, height = 800, initScript } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
+  // Runs in the page before the app's own scripts (e.g. an observer that must see the first task row).
+  if (initScript) await context.addInitScript(initScript);
   const page = await context.newPage();
   const pageErrors = [];
   const consoleErrors = [];
@@ -205,4 +208,20 @@ export function chromaDistance(a, b) {
   const na = Math.max(...a) || 1;
   const nb = Math.max(...b) || 1;
   return Math.hypot(a[0] / na - b[0] / nb, a[1] / na - b[1] / nb, a[2] / na - b[2] / nb);
+}
+
+/** Calls an API method over the server's HTTP endpoint (token in the query); resolves with its value. */
+export async function apiCall(server, method, input = {}) {
+  const res = await fetch(`${server.origin}/api/${method}?token=${server.token}`, {
+    method: 'POST',
+    body: JSON.stringify(input),
+  });
+  const envelope = await res.json();
+  if (!envelope.ok) throw new Error(`${method}: ${envelope.error?.message ?? res.status}`);
+  return envelope.value;
+}
+
+/** Closes every file open on the server, so that the next test starts from an empty project. */
+export async function closeAllFiles(server) {
+  for (const f of await apiCall(server, 'files.list')) await apiCall(server, 'files.close', { id: f.id });
 }

@@ -19,14 +19,19 @@ export function formatCount(n: number): string {
   return grouped.format(n);
 }
 
-/** A time in ps, with a unit that keeps 3-4 significant digits readable. */
-export function formatTime(ps: number): string {
+/**
+ * A simulation time in ps (the unit GROMACS and LAMMPS real/metal users read), with as many
+ * decimals as the file's time step needs (step 0.02 ps: "2.48 ps"); without a step, six
+ * significant digits.
+ */
+export function formatTime(ps: number, step?: number | null): string {
   if (!Number.isFinite(ps)) return '';
-  const a = Math.abs(ps);
-  if (a === 0) return '0 ps';
-  if (a < 1) return `${+(ps * 1000).toPrecision(4)} fs`;
-  if (a < 1000) return `${+ps.toPrecision(5)} ps`;
-  return `${+(ps / 1000).toPrecision(5)} ns`;
+  if (step !== undefined && step !== null && Number.isFinite(step) && step > 0) {
+    const decimals = Math.min(6, Math.max(0, Math.ceil(-Math.log10(step) - 1e-6)));
+    const f = new Intl.NumberFormat('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+    return `${f.format(ps)} ps`;
+  }
+  return `${+ps.toPrecision(6)} ps`;
 }
 
 /** Hill-order formula from element counts: C and H first, then alphabetical (Cu27, C2H6O). */

@@ -80,6 +80,8 @@ export class FrameFeed {
   private queued: FrameRequest | null = null;
   private busy = false;
   private readonly cache: FrameCache;
+  /** Bumped by dropFile: a read started before must not refill the cache with stale data. */
+  private readonly generation = new Map<string, number>();
 
   constructor(private readonly opts: FrameFeedOptions) {
     this.cache = new FrameCache(opts.cacheBytes ?? 64 * 2 ** 20);
@@ -104,8 +106,12 @@ export class FrameFeed {
     return req;
   }
 
-  /** Forgets pending work and cached frames of a closed file. */
+  /**
+   * Forgets pending work and cached frames of a file (closed, or its frames changed: a
+   * trajectory that gained or lost its topology). A read in flight is not cached when it ends.
+   */
   dropFile(fileId: string): void {
+    this.generation.set(fileId, (this.generation.get(fileId) ?? 0) + 1);
     this.cache.dropFile(fileId);
     if (this.queued?.fileId === fileId) this.queued = null;
     if (this.latest?.fileId === fileId) this.latest = null;
@@ -121,9 +127,10 @@ export class FrameFeed {
     if (!req) return;
     this.queued = null;
     this.busy = true;
+    const generation = this.generation.get(req.fileId) ?? 0;
     try {
       const frame = await this.opts.read(req.fileId, req.index);
-      this.cache.put(req.fileId, frame);
+      if ((this.generation.get(req.fileId) ?? 0) === generation) this.cache.put(req.fileId, frame);
       if (this.isLatest(req)) this.opts.deliver(req, frame);
     } catch (e) {
       if (this.isLatest(req)) this.opts.fail(req, e);

@@ -207,13 +207,49 @@ export class Workbench {
 
   // ---- files ----------------------------------------------------------------------------
 
-  /** Opens files by path (Electron, command line); each file separately so one bad file does not hide the others. */
+  /**
+   * Opens files by path (Electron drop or dialog, command line) in ONE files.open call, so
+   * that the backend pairs a trajectory with a topology among them. If the call fails, the
+   * files it did not get to are opened one by one, so one bad file does not hide the others.
+   */
   async openPaths(paths: string[]): Promise<void> {
-    const results = await Promise.all(paths.map((p) => this.runOpen(baseName(p), (jobId) => this.openPath(p, jobId))));
-    this.showFirst(results);
+    if (paths.length === 0) return;
+    let failure: unknown = null;
+    const opened = await this.runOpen(groupLabel(paths.map(baseName)), async (jobId) => {
+      try {
+        return await this.backend.call('files.open', { paths, jobId });
+      } catch (e) {
+        if (paths.length === 1 || isCancelled(e)) throw e;
+        failure = e;
+        return [];
+      }
+    });
+    if (failure === null) {
+      if (opened) this.showBatch(opened);
+      return;
+    }
+    // Which files did the batch open before it failed? The rest go one at a time.
+    let open: Set<string>;
+    try {
+      const list = await this.backend.call('files.list', {});
+      this.addFiles(list);
+      open = new Set(list.map((f) => f.path));
+    } catch {
+      open = new Set();
+    }
+    const rest = paths.filter((p) => !open.has(p));
+    // All open: what failed was the pairing, and its error says so. Otherwise the file that
+    // failed is among the rest and reports its own error again when opened alone.
+    if (rest.length === 0) this.report(failure);
+    const results: OpenFile[] = this.state.files.filter((f) => paths.includes(f.path));
+    for (const p of rest) {
+      const r = await this.runOpen(baseName(p), (jobId) => this.backend.call('files.open', { paths: [p], jobId }));
+      if (r) results.push(...r);
+    }
+    this.showBatch(results);
   }
 
-  /** Opens dropped or picked files: by path in Electron, by upload in the browser. */
+  /** Opens dropped or picked files: by path in Electron (one call for all), by upload in the browser. */
   async openDropped(files: File[]): Promise<void> {
     if (files.length === 0) return;
     const paths: string[] = [];
@@ -223,40 +259,46 @@ export class Workbench {
       if (p) paths.push(p);
       else uploads.push(f);
     }
-    const byPath = paths.length > 0 ? this.openPaths(paths) : Promise.resolve();
-    // Uploads go one after another (one socket; the first file shows up soonest), all listed at once.
+    const byPath = this.openPaths(paths);
+    // Uploads go one after another (one socket; the first file shows up soonest), all listed
+    // at once. Structure files go first, so that a trajectory uploaded after its topology is
+    // paired as it opens.
+    uploads.sort((a, b) => Number(looksLikeCoordinates(a.name)) - Number(looksLikeCoordinates(b.name)));
     const queued = uploads.map((f) => ({ file: f, taskId: this.addTask(f.name, 'queued') }));
-    let shownOne = false;
+    const opened: OpenFile[] = [];
+    let shown: string | null = null;
     for (const { file, taskId } of queued) {
       if (!this.state.tasks.some((t) => t.id === taskId)) continue; // cancelled while waiting
-      const opened = await this.runUpload(file, taskId);
-      if (opened && !shownOne) {
-        shownOne = true;
-        this.showFirst([opened]);
+      const f = await this.runUpload(file, taskId);
+      if (!f) continue;
+      opened.push(f);
+      if (shown === null) {
+        shown = f.id;
+        if (f.id !== this.state.activeId) this.select(f.id);
       }
     }
+    // Once all are in, a trajectory paired with a topology from the same drop is the one to
+    // look at, unless the user picked another file meanwhile.
+    if (shown !== null && this.state.activeId === shown) this.showBatch(opened);
     await byPath;
   }
 
-  private async openPath(p: string, jobId: string): Promise<OpenFile> {
-    const [opened] = await this.backend.call('files.open', { paths: [p], jobId });
-    if (!opened) throw new ApiError('internal', `${p}: the backend opened nothing`);
-    return opened;
-  }
-
-  private async runOpen(label: string, open: (jobId: string) => Promise<OpenFile>): Promise<OpenFile | null> {
+  private async runOpen(label: string, open: (jobId: string) => Promise<OpenFile[]>): Promise<OpenFile[] | null> {
     const jobId = newJobId();
     const taskId = this.addTask(label, 'parse');
     this.jobTasks.set(jobId, taskId);
-    this.cancels.set(taskId, () => void this.backend.call('jobs.cancel', { jobId }).catch(() => undefined));
+    this.cancels.set(taskId, () => {
+      this.patchTask(taskId, { cancellable: false, detail: 'cancelling' });
+      void this.backend.call('jobs.cancel', { jobId }).catch(() => undefined);
+    });
     this.patchTask(taskId, { cancellable: true, detail: 'reading' });
     try {
-      const f = await open(jobId);
-      performance.mark('atomscope:file-opened');
-      this.addFiles([f]);
-      return f;
+      const files = await open(jobId);
+      if (files.length > 0) performance.mark('atomscope:file-opened');
+      this.addFiles(files);
+      return files;
     } catch (e) {
-      this.report(e);
+      this.reportOpenFailure(label, e);
       return null;
     } finally {
       this.jobTasks.delete(jobId);
@@ -269,6 +311,7 @@ export class Workbench {
     const jobId = newJobId();
     this.cancels.set(taskId, () => {
       controller.abort();
+      this.patchTask(taskId, { cancellable: false, detail: 'cancelling' });
       void this.backend.call('jobs.cancel', { jobId }).catch(() => undefined);
     });
     this.patchTask(taskId, { phase: 'upload', fraction: 0, cancellable: true, detail: 'uploading' });
@@ -283,7 +326,7 @@ export class Workbench {
       this.addFiles([f]);
       return f;
     } catch (e) {
-      this.report(e);
+      this.reportOpenFailure(file.name, e);
       return null;
     } finally {
       this.jobTasks.delete(jobId);
@@ -291,20 +334,51 @@ export class Workbench {
     }
   }
 
-  private showFirst(results: (OpenFile | null)[]): void {
-    const first = results.find((r): r is OpenFile => r !== null);
-    if (first && first.id !== this.state.activeId) this.select(first.id);
+  /** A cancelled open is a quiet note naming what was cancelled; anything else is an error. */
+  private reportOpenFailure(label: string, e: unknown): void {
+    if (!isCancelled(e)) {
+      this.report(e);
+      return;
+    }
+    // The upload names its own cancel ("x.xyz: upload cancelled"); the backend's names a job.
+    const text = errorText(e);
+    this.notify('info', text.startsWith(`${label}:`) ? text : `${label}: cancelled`);
+  }
+
+  /**
+   * Shows the file to look at among files opened together: a trajectory that took its
+   * topology from the same batch (md.xtc dropped with md.gro), else the first one.
+   */
+  private showBatch(opened: OpenFile[]): void {
+    // The store's copy is the newest: a pairing made after a file opened updates it there.
+    const files = opened.map((f) => this.state.files.find((x) => x.id === f.id) ?? f);
+    const ids = new Set(files.map((f) => f.id));
+    const paired = files.find((f) => f.topology && ids.has(f.topology.id));
+    const pick = paired ?? files[0];
+    if (pick && pick.id !== this.state.activeId) this.select(pick.id);
   }
 
   private addFiles(files: OpenFile[]): void {
     for (const f of files) {
       const i = this.state.files.findIndex((x) => x.id === f.id);
       if (i >= 0) {
+        const before = this.state.files[i]!;
         this.state.files[i] = f;
+        // Paired (or re-paired) after it opened: its frames now carry other elements.
+        if (before.topology?.id !== f.topology?.id) this.framesChanged(f.id);
         continue;
       }
       this.state.files.push(f);
       for (const w of f.warnings) this.notify('warning', `${f.name}: ${w}`);
+    }
+  }
+
+  /** Drops a file's cached frames and, when it is on screen, reads the frame shown again. */
+  private framesChanged(id: string): void {
+    this.feed.dropFile(id);
+    if (this.state.activeId === id) {
+      const f = this.activeFile;
+      if (f && f.frames > 0) this.feed.request(id, Math.min(this.state.frameTarget, f.frames - 1));
     }
   }
 
@@ -337,6 +411,8 @@ export class Workbench {
     this.state.files.splice(i, 1);
     this.feed.dropFile(id);
     this.lastFrameOf.delete(id);
+    // Trajectories that took their elements from it are read without it from now on.
+    for (const f of this.state.files) if (f.topology?.id === id) this.framesChanged(f.id);
     if (this.state.activeId !== id) return;
     this.stopPlayback();
     this.state.activeId = null;
@@ -436,8 +512,7 @@ export class Workbench {
 
   /** Shows an error (or any thrown value) in the message area. Cancellations are informational. */
   report(e: unknown): void {
-    const cancelled = e instanceof ApiError && e.code === 'cancelled';
-    this.notify(cancelled ? 'info' : 'error', errorText(e));
+    this.notify(isCancelled(e) ? 'info' : 'error', errorText(e));
   }
 
   notify(level: MessageLevel, text: string): void {
@@ -483,6 +558,22 @@ export class Workbench {
         break;
     }
   }
+}
+
+function isCancelled(e: unknown): boolean {
+  return e instanceof ApiError && e.code === 'cancelled';
+}
+
+/** A task label for files opened together: their names, or a count when there are many. */
+function groupLabel(names: string[]): string {
+  return names.length <= 3 ? names.join(', ') : `${names[0]} and ${names.length - 1} more files`;
+}
+
+/** Coordinate-only trajectory formats by extension (they take elements from a topology). */
+const COORDINATE_EXTENSIONS = /\.(xtc|trr|dcd|lammpstrj|dump)(\.gz)?$/i;
+
+function looksLikeCoordinates(name: string): boolean {
+  return COORDINATE_EXTENSIONS.test(name);
 }
 
 function baseName(p: string): string {
