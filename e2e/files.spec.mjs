@@ -217,10 +217,10 @@ describe('files', () => {
       await xtcRow.waitFor({ timeout: 30_000 });
       await waitIdle(page);
       assert.equal(await xtcRow.locator('[data-testid="file-topology"]').count(), 0);
-      // Alone, the XTC has no elements: every atom is unknown 'X' (Jmol red), hydrogens included.
-      const before = await colourOf(page, HYDROGENS);
-      console.log(`  unpaired: ${describeColour('"H"', before)}`);
-      assert.ok(before.sat > 0.6, 'an unpaired XTC atom should not be white');
+      // Alone, the XTC has no elements: every atom is unknown (neutral grey), oxygens included.
+      const before = await colourOf(page, OXYGENS);
+      console.log(`  unpaired: ${describeColour('"O"', before)}`);
+      assert.ok(before.sat < 0.2, 'an unpaired XTC atom should be grey, not coloured as an element');
 
       await dropFiles(page, CANVAS, [{ name: path.basename(GRO), bytes: readFileSync(GRO) }]);
       await xtcRow.locator('[data-testid="file-topology"]').waitFor({ timeout: 30_000 });

@@ -43,6 +43,26 @@ describe('backend handlers', () => {
     expect(events.some((e) => e.type === 'job.progress' && e.jobId === 'open-1')).toBe(true);
   });
 
+  it('closing the topology returns its trajectory to unknown elements', async () => {
+    const [gro, xtc] = await backend.handlers['files.open']({
+      paths: [corpusPath('04_gromacs', 'water_public_final.gro'), corpusPath('04_gromacs', 'water_public.xtc')],
+    });
+    expect(xtc!.topology?.id).toBe(gro!.id);
+    await backend.handlers['files.close']({ id: gro!.id });
+    const after = (await backend.handlers['files.list']({})).find((f) => f.id === xtc!.id)!;
+    expect(after.topology).toBeUndefined();
+    expect(after.elements).toEqual({ X: 1530 });
+  });
+
+  it('cancels a multi-file open as one job', async () => {
+    const opening = backend.handlers['files.open']({
+      paths: [corpusPath('01_lj_argon', 'argon_public_short.lammpstrj'), corpusPath('04_gromacs', 'water_public.trr')],
+      jobId: 'open-many',
+    });
+    expect(await backend.handlers['jobs.cancel']({ jobId: 'open-many' })).toEqual({ cancelled: true });
+    await expect(opening).rejects.toMatchObject({ code: 'cancelled' });
+  });
+
   it('does not pair files of different atom counts', async () => {
     const [, xtc] = await backend.handlers['files.open']({
       paths: [corpusPath('05_formats', 'Cu111_slab_frame0.cif'), corpusPath('01_lj_argon', 'argon_public_prod.xtc')],

@@ -22,6 +22,11 @@ export interface ComputeRunner {
   ): Promise<T>;
 }
 
+interface JobScope {
+  signal: AbortSignal;
+  onProgress?: ((fraction: number, message: string) => void) | undefined;
+}
+
 export interface BackendContext {
   compute: ComputeRunner;
   /** Pushes an event to every connected window/page. */
@@ -43,11 +48,15 @@ export function createBackend(ctx: BackendContext): Backend {
   const jobs = new Map<string, AbortController>();
   const uploads = ctx.uploads ?? new UploadStore();
 
-  async function runJob<T>(job: string, params: unknown, jobId: string | undefined): Promise<T> {
+  /**
+   * Runs `body` as one cancellable job: a client jobId names it for progress events and
+   * jobs.cancel for its whole duration (all files of a multi-file open, pairing included).
+   */
+  async function inJob<T>(jobId: string | undefined, body: (scope: JobScope) => Promise<T>): Promise<T> {
     const controller = new AbortController();
     if (jobId) jobs.set(jobId, controller);
     try {
-      return await ctx.compute.run<T>(job, params, {
+      return await body({
         signal: controller.signal,
         onProgress: jobId
           ? (fraction, message) => ctx.emit({ type: 'job.progress', jobId, fraction, message })
@@ -58,12 +67,17 @@ export function createBackend(ctx: BackendContext): Backend {
     }
   }
 
-  async function openOne(file: string, jobId: string | undefined, displayName?: string): Promise<OpenFile> {
+  function runJob<T>(job: string, params: unknown, scope: JobScope): Promise<T> {
+    if (scope.signal.aborted) return Promise.reject(new ApiError('cancelled', 'cancelled'));
+    return ctx.compute.run<T>(job, params, scope);
+  }
+
+  async function openOne(file: string, scope: JobScope, displayName?: string): Promise<OpenFile> {
     const abs = path.resolve(file);
     const st = await stat(abs).catch(() => null);
     if (!st) throw new ApiError('not-found', `${abs}: no such file`);
     if (!st.isFile()) throw new ApiError('not-found', `${abs}: not a regular file`);
-    const summary = await runJob<FileSummary>('structure.summary', { path: abs }, jobId).catch((e: unknown) => {
+    const summary = await runJob<FileSummary>('structure.summary', { path: abs }, scope).catch((e: unknown) => {
       // An uploaded file lives under a temporary path: name it as the user knows it.
       if (displayName && e instanceof Error) e.message = e.message.split(abs).join(displayName);
       throw e;
@@ -79,7 +93,7 @@ export function createBackend(ctx: BackendContext): Backend {
    * Pairs coordinate-only trajectories with a structure file of the same atom count among
    * the open files, and re-summarises them with the topology's elements.
    */
-  async function pairTopologies(jobId: string | undefined): Promise<void> {
+  async function pairTopologies(scope: JobScope): Promise<void> {
     const open = [...files.values()];
     const unpaired = open.filter((f) => !f.topology || !files.has(f.topology.id));
     const pairs = pairFiles(
@@ -90,7 +104,7 @@ export function createBackend(ctx: BackendContext): Backend {
     for (const [trajId, topId] of pairs) {
       const traj = files.get(trajId)!;
       const top = files.get(topId)!;
-      const summary = await runJob<FileSummary>('structure.summary', { path: traj.path, topology: top.path }, jobId);
+      const summary = await runJob<FileSummary>('structure.summary', { path: traj.path, topology: top.path }, scope);
       files.set(trajId, { ...traj, ...summary, topology: { id: top.id, name: top.name } });
     }
     if (pairs.size > 0) ctx.emit({ type: 'files.changed' });
@@ -111,18 +125,25 @@ export function createBackend(ctx: BackendContext): Backend {
       initialFiles: ctx.initialFiles,
       formats: formats.map((f) => ({ id: f.id, label: f.label, extensions: f.extensions })),
     }),
-    'files.open': async ({ paths, jobId }) => {
-      const opened: OpenFile[] = [];
-      for (const p of paths) opened.push(await openOne(p, jobId));
-      await pairTopologies(jobId);
-      return opened.map((f) => files.get(f.id) ?? f);
-    },
+    'files.open': async ({ paths, jobId }) =>
+      inJob(jobId, async (scope) => {
+        const opened: OpenFile[] = [];
+        for (const p of paths) opened.push(await openOne(p, scope));
+        await pairTopologies(scope);
+        return opened.map((f) => files.get(f.id) ?? f);
+      }),
     'files.list': async () => [...files.values()],
     'files.close': async ({ id }) => {
       const f = files.get(id);
       if (!f) return { closed: false };
       files.delete(id);
       await uploads.release(f.path);
+      // Trajectories that took their elements from this file lose them again.
+      for (const t of [...files.values()].filter((t) => t.topology?.id === id)) {
+        const summary = await ctx.compute.run<FileSummary>('structure.summary', { path: t.path });
+        const { topology: _dropped, ...rest } = t;
+        files.set(t.id, { ...rest, ...summary });
+      }
       ctx.emit({ type: 'files.changed' });
       return { closed: true };
     },
@@ -132,9 +153,11 @@ export function createBackend(ctx: BackendContext): Backend {
     }),
     'files.uploadEnd': async ({ uploadId, jobId }) => {
       const { file, name } = await uploads.finish(uploadId);
-      const opened = await openOne(file, jobId, name);
-      await pairTopologies(jobId);
-      return files.get(opened.id) ?? opened;
+      return inJob(jobId, async (scope) => {
+        const opened = await openOne(file, scope, name);
+        await pairTopologies(scope);
+        return files.get(opened.id) ?? opened;
+      });
     },
     'frames.read': async ({ id, index }) => {
       const f = fileById(id);

@@ -68,7 +68,7 @@ export interface PairCandidate {
 /**
  * For each coordinate trajectory among `files`, the topology to pair it with: same atom
  * count, preferring the longest common file-name prefix (md.xtc pairs with md.gro before
- * em.gro). Returns trajectory key -> topology key.
+ * em.gro), then the file opened last. Returns trajectory key -> topology key.
  */
 export function pairFiles(files: PairCandidate[]): Map<string, string> {
   const pairs = new Map<string, string>();
@@ -79,7 +79,8 @@ export function pairFiles(files: PairCandidate[]): Map<string, string> {
     for (const top of topologies) {
       if (top.atoms !== traj.atoms || top.key === traj.key) continue;
       const score = commonPrefix(stem(top.name), stem(traj.name));
-      if (score > bestScore) {
+      // Ties go to the later file: the one opened most recently, usually together with it.
+      if (score >= bestScore) {
         best = top;
         bestScore = score;
       }

@@ -26,12 +26,19 @@ export function atomRadius(z: number, style: AtomStyle = DEFAULT_ATOM_STYLE): nu
   return covalentRadii[safeZ(z)]! * style.radiusScale;
 }
 
+/**
+ * Unknown atoms (element 0, e.g. an XTC before its topology arrives) draw neutral grey:
+ * Jmol's red for 'X' would read as oxygen.
+ */
+const UNKNOWN_COLOR = [0.55, 0.55, 0.58] as const;
+
 /** Writes the Jmol colour of element `z` (RGBA, alpha 1) into `out` at `offset`. */
 export function writeAtomColor(z: number, out: Float32Array, offset: number): void {
   const k = safeZ(z) * 3;
-  out[offset] = colors[k]!;
-  out[offset + 1] = colors[k + 1]!;
-  out[offset + 2] = colors[k + 2]!;
+  const unknown = k === 0;
+  out[offset] = unknown ? UNKNOWN_COLOR[0] : colors[k]!;
+  out[offset + 1] = unknown ? UNKNOWN_COLOR[1] : colors[k + 1]!;
+  out[offset + 2] = unknown ? UNKNOWN_COLOR[2] : colors[k + 2]!;
   out[offset + 3] = 1;
 }
 
