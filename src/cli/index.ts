@@ -6,9 +6,16 @@ import { ParseError } from '../core/io/errors.js';
 import { parseArgs, UsageError } from './args.js';
 import { checkCommand } from './commands/check.js';
 import { convertCommand } from './commands/convert.js';
+import { eamPropsCommand } from './commands/eam-props.js';
+import { energyCommand } from './commands/energy.js';
 import { frameCommand } from './commands/frame.js';
 import { infoCommand } from './commands/info.js';
 import { serveCommand } from './commands/serve.js';
+import { ANALYSIS_VALUED } from './commands/analysis-io.js';
+import { msdCommand } from './commands/msd.js';
+import { rdfCommand } from './commands/rdf.js';
+import { rmsdCommand, rmsfCommand } from './commands/rmsd.js';
+import { vacfCommand } from './commands/vacf.js';
 import { VERSION } from '../node/version.js';
 
 const HELP = `atomscope ${VERSION}: a workbench for atomistic simulation
@@ -18,11 +25,39 @@ usage:
   atomscope frame FILE --index i [--json]           one frame's atoms (positions in Å)
   atomscope convert IN OUT [--frames a:b:c]         convert between formats (by extension)
   atomscope check FILE [--frames a:b:c] [--json]    read every frame, report problems and speed
+  atomscope energy FILE --potential P [--elements Cu,..] [--json]
+                                                    energy, per-atom energies, forces (EAM file or lj:...)
+  atomscope eam-props POTENTIAL --element X [--json] a0, Ecoh, B, Cij, Evac, surface energies
   atomscope serve [--port N] [--host H] [FILE...]   the app in a browser, with a token
+  atomscope rdf FILE [--rmax Å] [--bins N] [--pair A-B] [--frames a:b:s] [--sk]
+                                                    g(r) (and S(k)) averaged over frames
+  atomscope msd FILE [--fit-start ps] [--fit-end ps] [--select SEL] [--alpha2]
+                                                    MSD (all origins) and diffusion coefficient
+  atomscope vacf FILE [--origins all|first] [--select SEL] [--spectrum]
+                                                    velocity autocorrelation and its spectrum
+  atomscope rmsd FILE [FILE2] [--ref i] [--fit SEL|none] [--measure SEL] [--matrix]
+                                                    RMSD after superposition (never a reflection)
+  atomscope rmsf FILE [--ref i] [--fit SEL|none] [--measure SEL]
+                                                    per-atom fluctuation after superposition
+      analyses take --json or --csv, --frames a:b:s, --top FILE (names/elements for XTC, DCD,
+      dumps), --dt ps or --timestep ps where frames carry no times; SEL: all, element Cu,
+      name CA, resname ALA, type 1, index 0:100 (half-open), resid 1:10, and/or/not, ( )
   atomscope --version
 `;
 
-const VALUED = ['index', 'format', 'frames', 'port', 'host', 'token'];
+const VALUED = [
+  'index',
+  'format',
+  'frames',
+  'port',
+  'host',
+  'token',
+  'potential',
+  'elements',
+  'element',
+  'lattice',
+  ...ANALYSIS_VALUED,
+];
 
 type Command = (args: ReturnType<typeof parseArgs>) => number | Promise<number>;
 const COMMANDS: Record<string, Command> = {
@@ -31,6 +66,13 @@ const COMMANDS: Record<string, Command> = {
   convert: convertCommand,
   check: checkCommand,
   serve: serveCommand,
+  energy: energyCommand,
+  'eam-props': eamPropsCommand,
+  rdf: rdfCommand,
+  msd: msdCommand,
+  vacf: vacfCommand,
+  rmsd: rmsdCommand,
+  rmsf: rmsfCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
