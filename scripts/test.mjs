@@ -12,7 +12,7 @@ const steps = [
   ['unit', 'npx --no-install vitest run'],
   ['security scan', 'node scripts/security.mjs'],
   // The command-line contracts of the issues that have landed, against the shared corpus.
-  ['conformance (io)', 'python3 ../shared/conformance/conformance.py ../shared/corpus --only io'],
+  ['conformance', 'python3 ../shared/conformance/conformance.py ../shared/corpus --only io,analysis,simulation'],
   ['e2e', 'node e2e/run.mjs'],
 ];
 

@@ -33,7 +33,7 @@ usage:
                                                     g(r) (and S(k)) averaged over frames
   atomscope msd FILE [--fit-start ps] [--fit-end ps] [--select SEL] [--alpha2]
                                                     MSD (all origins) and diffusion coefficient
-  atomscope vacf FILE [--origins all|first] [--select SEL] [--spectrum]
+  atomscope vacf FILE [--origins first|all] [--select SEL] [--spectrum]
                                                     velocity autocorrelation and its spectrum
   atomscope rmsd FILE [FILE2] [--ref i] [--fit SEL|none] [--measure SEL] [--matrix]
                                                     RMSD after superposition (never a reflection)
