@@ -83,7 +83,7 @@ function expectations(path: string): Expect {
           ],
         };
       }
-      if (files['md.gro'] === file) return { atoms: sys['tpr_natoms'] as number, frames: 1 };
+      if (files['md.gro'] === file) return { atoms: sys['tpr_natoms'] as unknown as number, frames: 1 };
     }
     if (file.endsWith('.gro')) return { frames: 1 };
   }
