@@ -33,6 +33,16 @@ export default tseslint.config(
     },
   },
   {
+    // Figures without a browser: ECharts server-side rendering is the one UI package Node may use.
+    files: ['src/node/figures/**/*.ts'],
+    rules: {
+      'atomscope/layering': [
+        'error',
+        { ...layers, node: { ...layers.node, denyPackages: layers.node.denyPackages.filter((p) => p !== 'echarts') } },
+      ],
+    },
+  },
+  {
     files: ['src/core/**/*.ts'],
     ignores: ['**/*.test.ts'],
     languageOptions: { globals: {} },

@@ -79,3 +79,40 @@ describe('API contract', () => {
     expect(r).toEqual({ ok: false, error: { code: 'internal', message: 'boom' } });
   });
 });
+
+describe('analysis methods of the contract', () => {
+  it('are listed, start jobs, and validate kind, frames and figure options', async () => {
+    for (const m of ['analysis.run', 'analysis.exportFigure'] as const) {
+      expect(METHOD_NAMES).toContain(m);
+      expect(api[m].job).toBe(true);
+    }
+    const handlers = fakeHandlers();
+    const ok = await dispatch(handlers, 'analysis.run', {
+      fileId: 'a',
+      kind: 'rdf',
+      params: { rmax: 8, frames: '0:100:2' },
+    });
+    expect(ok.ok).toBe(true);
+    const bad = [
+      ['analysis.run', { fileId: 'a', kind: 'bogus', params: {} }, /kind/],
+      ['analysis.run', { fileId: 'a', kind: 'rdf', params: { frames: '1;rm' } }, /frames/],
+      ['analysis.run', { fileId: 'a', kind: 'rdf', params: { rmax: -1 } }, /rmax/],
+      ['analysis.run', { fileId: 'a', kind: 'rdf', params: { evil: 1 } }, /evil|unrecognized/i],
+      ['analysis.exportFigure', { items: [], format: 'svg' }, /items/],
+      ['analysis.exportFigure', { items: [{ fileId: 'a', kind: 'rdf', params: {} }], format: 'gif' }, /format/],
+      [
+        'analysis.exportFigure',
+        { items: [{ fileId: 'a', kind: 'rdf', params: {} }], format: 'png', scale: 100 },
+        /scale/,
+      ],
+    ] as const;
+    for (const [method, input, pattern] of bad) {
+      const r = await dispatch(handlers, method, input);
+      expect(r.ok, JSON.stringify(input)).toBe(false);
+      if (!r.ok) {
+        expect(r.error.code).toBe('invalid-input');
+        expect(r.error.message).toMatch(pattern);
+      }
+    }
+  });
+});

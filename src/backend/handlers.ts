@@ -8,9 +8,19 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ApiHandlers } from '../shared/api.js';
 import { ApiError } from '../shared/errors.js';
-import type { AppEvent, AppInfo, FileSummary, FrameData, OpenFile } from '../shared/types.js';
+import type {
+  AnalysisResult,
+  AnalysisRunOutput,
+  AppEvent,
+  AppInfo,
+  ExportedFigure,
+  FileSummary,
+  FrameData,
+  OpenFile,
+} from '../shared/types.js';
 import { formats } from '../core/io/registry.js';
 import { COORDINATE_TRAJECTORIES, pairFiles } from '../core/io/pairing.js';
+import { AnalysisCache, analysisKey, fileStamp } from './analysis-cache.js';
 import { UploadStore } from './uploads.js';
 
 /** What the handlers need from the compute host (ComputeSupervisor implements it). */
@@ -36,6 +46,8 @@ export interface BackendContext {
   appVersion: string;
   initialFiles: string[];
   uploads?: UploadStore;
+  /** Results of analyses by (inputs, parameters); one per backend unless shared. */
+  analysisCache?: AnalysisCache;
 }
 
 export interface Backend {
@@ -47,6 +59,7 @@ export function createBackend(ctx: BackendContext): Backend {
   const files = new Map<string, OpenFile>();
   const jobs = new Map<string, AbortController>();
   const uploads = ctx.uploads ?? new UploadStore();
+  const analyses = ctx.analysisCache ?? new AnalysisCache();
 
   /**
    * Runs `body` as one cancellable job: a client jobId names it for progress events and
@@ -116,6 +129,39 @@ export function createBackend(ctx: BackendContext): Backend {
     return f;
   }
 
+  /**
+   * One analysis of an open file, from the cache when the same file (path, size, mtime) and
+   * topology were analysed with the same parameters, else as a compute-host job.
+   */
+  async function runAnalysis(
+    item: { fileId: string; kind: AnalysisResult['kind']; params: Record<string, unknown> },
+    scope: JobScope,
+  ): Promise<AnalysisRunOutput> {
+    const f = fileById(item.fileId);
+    const top = f.topology ? files.get(f.topology.id) : undefined;
+    const stamps = await Promise.all([f.path, ...(top ? [top.path] : [])].map(fileStamp)).catch(() => {
+      throw new ApiError('not-found', `${f.name}: the file is no longer readable`);
+    });
+    const key = analysisKey(item.kind, stamps, item.params);
+    const hit = analyses.get(key);
+    if (hit) {
+      scope.onProgress?.(1, 'from the cache');
+      return { result: { ...hit, source: f.name }, cached: true, ms: 0 };
+    }
+    const started = Date.now();
+    const params = { ...item.params, path: f.path, topology: top?.path, name: f.name };
+    const result = await runJob<AnalysisResult>(`analysis.${item.kind}`, params, scope).catch((e: unknown) => {
+      // Name the file as the user knows it (an upload lives under a temporary path).
+      if (e instanceof Error && (e as { code?: unknown }).code !== 'cancelled') {
+        e.message = e.message.split(f.path).join(f.name);
+        if (!e.message.startsWith(`${f.name}:`)) e.message = `${f.name}: ${e.message}`;
+      }
+      throw e;
+    });
+    analyses.set(key, result);
+    return { result, cached: false, ms: Date.now() - started };
+  }
+
   const handlers: ApiHandlers = {
     'app.info': async () => ({
       name: 'Atomscope',
@@ -167,6 +213,25 @@ export function createBackend(ctx: BackendContext): Backend {
       const top = f.topology ? files.get(f.topology.id) : undefined;
       return ctx.compute.run<FrameData>('structure.frame', { path: f.path, index, topology: top?.path });
     },
+    'analysis.run': async ({ jobId, ...item }) => inJob(jobId, (scope) => runAnalysis(item, scope)),
+    'analysis.exportFigure': async ({ jobId, items, format, ...options }) =>
+      inJob(jobId, async (scope) => {
+        const results: AnalysisResult[] = [];
+        for (const [i, item] of items.entries()) {
+          const part: JobScope = {
+            signal: scope.signal,
+            onProgress: scope.onProgress
+              ? (fraction, message) => scope.onProgress!((0.9 * (i + fraction)) / items.length, message)
+              : undefined,
+          };
+          results.push((await runAnalysis(item, part)).result);
+        }
+        const kinds = new Set(items.map((i) => i.kind));
+        if (kinds.size > 1) throw new ApiError('invalid-input', 'a figure overlays one kind of analysis');
+        const first = fileById(items[0]!.fileId).name.replace(/\.[^.]*$/, '');
+        const fileName = `${items[0]!.kind}-${items.length > 1 ? `${first}-and-${items.length - 1}-more` : first}`;
+        return runJob<ExportedFigure>('analysis.figure', { results, format, fileName, ...options }, scope);
+      }),
     'jobs.cancel': async ({ jobId }) => {
       const c = jobs.get(jobId);
       c?.abort();

@@ -7,6 +7,7 @@ import { parseArgs, UsageError } from './args.js';
 import { checkCommand } from './commands/check.js';
 import { convertCommand } from './commands/convert.js';
 import { eamPropsCommand } from './commands/eam-props.js';
+import { simulateCommand } from './commands/simulate.js';
 import { energyCommand } from './commands/energy.js';
 import { frameCommand } from './commands/frame.js';
 import { infoCommand } from './commands/info.js';
@@ -15,6 +16,7 @@ import { ANALYSIS_VALUED } from './commands/analysis-io.js';
 import { msdCommand } from './commands/msd.js';
 import { rdfCommand } from './commands/rdf.js';
 import { rmsdCommand, rmsfCommand } from './commands/rmsd.js';
+import { thermoCommand } from './commands/thermo.js';
 import { vacfCommand } from './commands/vacf.js';
 import { VERSION } from '../node/version.js';
 
@@ -28,19 +30,28 @@ usage:
   atomscope energy FILE --potential P [--elements Cu,..] [--json]
                                                     energy, per-atom energies, forces (EAM file or lj:...)
   atomscope eam-props POTENTIAL --element X [--json] a0, Ecoh, B, Cij, Evac, surface energies
+  atomscope simulate PRESET [--set k=v ...] [--out DIR] [--json] [--progress]
+                                                    run a gallery simulation: argon, muller-brown,
+                                                    adatom (--list: presets and their settings)
   atomscope serve [--port N] [--host H] [FILE...]   the app in a browser, with a token
-  atomscope rdf FILE [--rmax Å] [--bins N] [--pair A-B] [--frames a:b:s] [--sk]
+  atomscope rdf FILE... [--rmax Å] [--bins N] [--pair A-B] [--frames a:b:s] [--sk]
                                                     g(r) (and S(k)) averaged over frames
-  atomscope msd FILE [--fit-start ps] [--fit-end ps] [--select SEL] [--alpha2]
+  atomscope msd FILE... [--fit-start ps] [--fit-end ps] [--select SEL] [--alpha2]
                                                     MSD (all origins) and diffusion coefficient
-  atomscope vacf FILE [--origins first|all] [--select SEL] [--spectrum]
+  atomscope vacf FILE... [--origins first|all] [--select SEL] [--spectrum]
                                                     velocity autocorrelation and its spectrum
   atomscope rmsd FILE [FILE2] [--ref i] [--fit SEL|none] [--measure SEL] [--matrix]
                                                     RMSD after superposition (never a reflection)
-  atomscope rmsf FILE [--ref i] [--fit SEL|none] [--measure SEL]
+  atomscope rmsd --each FILE...                     each file against its own frame --ref
+  atomscope rmsf FILE... [--ref i] [--fit SEL|none] [--measure SEL]
                                                     per-atom fluctuation after superposition
-      analyses take --json or --csv, --frames a:b:s, --top FILE (names/elements for XTC, DCD,
-      dumps), --dt ps or --timestep ps where frames carry no times; SEL: all, element Cu,
+  atomscope thermo FILE... [--runs a:b:s] [--columns A,B]
+                                                    energy, temperature, pressure... from LAMMPS
+                                                    logs, GROMACS .xvg, extXYZ per-frame keys
+      analyses take --json, --csv or --out fig.svg|fig.png|data.csv [--scale k] [--transparent]
+      [--width px] [--height px]; several FILEs: a JSON array, CSV with a file column, one
+      curve per file; --frames a:b:s, --top FILE (names/elements for XTC, DCD, dumps),
+      --dt ps or --timestep ps where frames carry no times; SEL: all, element Cu,
       name CA, resname ALA, type 1, index 0:100 (half-open), resid 1:10, and/or/not, ( )
   atomscope --version
 `;
@@ -68,11 +79,13 @@ const COMMANDS: Record<string, Command> = {
   serve: serveCommand,
   energy: energyCommand,
   'eam-props': eamPropsCommand,
+  simulate: simulateCommand,
   rdf: rdfCommand,
   msd: msdCommand,
   vacf: vacfCommand,
   rmsd: rmsdCommand,
   rmsf: rmsfCommand,
+  thermo: thermoCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -3,7 +3,9 @@
  * JobContext for progress and cancellation. Self-test jobs (sleep, throw, exit, abort...)
  * exist only when ATOMSCOPE_SELFTEST_JOBS=1, so a production host cannot be told to crash.
  */
+import { analysisJobs } from './jobs/analysis.js';
 import { selftestJobs } from './jobs/selftest.js';
+import { simulationJobs } from './jobs/simulation.js';
 import { structureJobs } from './jobs/structure.js';
 
 export interface JobContext {
@@ -21,7 +23,7 @@ export type Job = (params: unknown, ctx: JobContext) => unknown;
 export type JobTable = Readonly<Record<string, Job>>;
 
 export function createJobRegistry(env: NodeJS.ProcessEnv = process.env): ReadonlyMap<string, Job> {
-  const tables: JobTable[] = [structureJobs];
+  const tables: JobTable[] = [structureJobs, analysisJobs, simulationJobs];
   if (env['ATOMSCOPE_SELFTEST_JOBS'] === '1') tables.push(selftestJobs);
   return new Map(tables.flatMap((t) => Object.entries(t)));
 }

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { MethodName } from './methods.js';
-import type { AppInfo, FrameData, OpenFile } from './types.js';
+import type { AnalysisRunOutput, AppInfo, ExportedFigure, FrameData, OpenFile } from './types.js';
 
 /** A method: its input schema and (phantom) output type. */
 export interface MethodSpec<I extends z.ZodType, O> {
@@ -25,6 +25,48 @@ function method<O>() {
 const jobId = z.string().min(1).max(64).optional();
 const path = z.string().min(1).max(4096);
 const fileId = z.string().min(1).max(64);
+
+/** The analyses of the dashboards and of `atomscope rdf|msd|vacf|rmsd|rmsf|thermo`. */
+export const analysisKind = z.enum(['rdf', 'msd', 'vacf', 'rmsd', 'rmsf', 'thermo']);
+const selectionText = z.string().max(2000);
+const sliceText = z
+  .string()
+  .max(64)
+  .regex(/^\s*[-+]?\d*\s*(:\s*[-+]?\d*\s*){0,2}$/, 'start:stop:step with integers');
+
+/**
+ * Parameters of an analysis; each kind reads the ones it knows (the others are ignored), and
+ * the defaults are those of the CLI command of the same name.
+ */
+export const analysisParams = z
+  .object({
+    /** Frames start:stop:step (Python slice; the stride is the step). */
+    frames: sliceText.optional(),
+    /** ps between frames, where the frames carry no times. */
+    dt: z.number().positive().max(1e9).optional(),
+    // rdf
+    rmax: z.number().positive().max(1e4).optional(),
+    bins: z.number().int().min(1).max(1_000_000).optional(),
+    pair: z.string().max(64).optional(),
+    // msd, vacf
+    select: selectionText.optional(),
+    fitStart: z.number().min(0).optional(),
+    fitEnd: z.number().min(0).optional(),
+    unwrap: z.enum(['auto', 'none']).optional(),
+    alpha2: z.boolean().optional(),
+    origins: z.enum(['first', 'all']).optional(),
+    // rmsd, rmsf
+    ref: z.number().int().optional(),
+    fit: selectionText.optional(),
+    measure: selectionText.optional(),
+    massWeighted: z.boolean().optional(),
+    // thermo
+    source: z.enum(['auto', 'frames', 'log']).optional(),
+    runs: sliceText.optional(),
+  })
+  .strict();
+
+const analysisItem = z.object({ fileId, kind: analysisKind, params: analysisParams }).strict();
 
 export const api = {
   'app.info': method<AppInfo>()(z.object({}).strict()),
@@ -61,6 +103,25 @@ export const api = {
   }),
   'frames.read': method<FrameData>()(z.object({ id: fileId, index: z.number().int().min(0) }).strict()),
   'jobs.cancel': method<{ cancelled: boolean }>()(z.object({ jobId: z.string().min(1).max(64) }).strict()),
+  'analysis.run': method<AnalysisRunOutput>()(analysisItem.extend({ jobId }).strict(), { job: true }),
+  'analysis.exportFigure': method<ExportedFigure>()(
+    z
+      .object({
+        /** One curve (set) per item: the same analysis of several files overlaid. */
+        items: z.array(analysisItem).min(1).max(32),
+        format: z.enum(['svg', 'png', 'csv']),
+        /** PNG pixels per figure pixel. */
+        scale: z.number().positive().max(8).optional(),
+        transparent: z.boolean().optional(),
+        width: z.number().int().min(200).max(4000).optional(),
+        height: z.number().int().min(150).max(4000).optional(),
+        /** Columns to plot instead of the default ones (thermo quantities). */
+        y: z.array(z.string().min(1).max(200)).max(16).optional(),
+        jobId,
+      })
+      .strict(),
+    { job: true },
+  ),
 } satisfies Record<MethodName, MethodSpec<z.ZodType, unknown>>;
 
 export type Api = typeof api;

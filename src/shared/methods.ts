@@ -13,6 +13,8 @@ export const METHOD_NAMES = [
   'files.uploadEnd',
   'frames.read',
   'jobs.cancel',
+  'analysis.run',
+  'analysis.exportFigure',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];

@@ -1,13 +1,18 @@
 // What the analysis commands (rdf, msd, vacf, rmsd, rmsf) share: opening the input (with an
 // optional --top topology), the frame selection, the time axis, turning analysis errors into
-// one-line messages that name the file, and --json / --csv / text output.
-import { readdirSync, readFileSync } from 'node:fs';
+// one-line messages that name the file, and --json / --csv / --out figure / text output, for
+// one FILE or several (one curve per file, one JSON object per file).
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AnalysisError } from '../../core/analysis/errors.js';
+import type { TimeAxisFor } from '../../core/analysis/pipeline.js';
 import { SelectionError } from '../../core/analysis/selection.js';
+import { columnsCsv, renderPng, renderSvg, resultsCsv, resultsFigure, MAX_SCALE } from '../../node/figures/index.js';
+import type { AnalysisResult } from '../../shared/types.js';
 import { type FrameSelection, iterateFrames, parseFrameSelection, selectedIndices } from '../../core/io/frames.js';
 import { applyTopology, checkPairing } from '../../core/io/pairing.js';
 import type { Structure } from '../../core/model/structure.js';
+import { lammpsLogTimestep } from '../../node/lammps-log.js';
 import { openTrajectory, type OpenedFile } from '../../node/open.js';
 import { optionNumber, optionString, type ParsedArgs, UsageError } from '../args.js';
 
@@ -27,6 +32,12 @@ export const ANALYSIS_VALUED = [
   'origins',
   'top',
   'unwrap',
+  'out',
+  'scale',
+  'width',
+  'height',
+  'runs',
+  'columns',
 ];
 
 export interface AnalysisInput {
@@ -136,50 +147,6 @@ export function timeAxis(
   );
 }
 
-/** Timestep in ps from the LAMMPS log beside `file` sharing the longest name prefix, if any. */
-function lammpsLogTimestep(file: string): { timestep: number; file: string } | null {
-  const dir = path.dirname(file);
-  const base = path.basename(file).toLowerCase();
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((n) => /(^log\.lammps|\.log\.lammps$|^log\..*\.lammps$|\.lammps\.log$)/i.test(n));
-  } catch {
-    return null;
-  }
-  const prefix = (n: string): number => {
-    const a = n.toLowerCase();
-    let i = 0;
-    while (i < a.length && i < base.length && a[i] === base[i]) i++;
-    return i;
-  };
-  names.sort((a, b) => prefix(b) - prefix(a));
-  const name = names[0];
-  if (!name) return null;
-  const text = readFileSync(path.join(dir, name), 'utf8');
-  // LAMMPS echoes each input line; the variable-substituted echo follows the raw one, so the
-  // last numeric `timestep` line is the one in force for the last run.
-  let timestep: number | null = null;
-  let units = 'lj';
-  for (const line of text.split('\n')) {
-    const t = /^\s*timestep\s+([-+0-9.eE]+)\s*(#.*)?$/.exec(line);
-    if (t) timestep = Number(t[1]);
-    const u = /^\s*units\s+(\w+)/.exec(line);
-    if (u) units = u[1]!;
-  }
-  const toPs: Record<string, number> = {
-    metal: 1,
-    real: 1e-3,
-    electron: 1e-3,
-    si: 1e12,
-    cgs: 1e12,
-    micro: 1e6,
-    nano: 1e3,
-  };
-  const scale = toPs[units];
-  if (timestep === null || !Number.isFinite(timestep) || scale === undefined) return null;
-  return { timestep: timestep * scale, file: name };
-}
-
 /** Plain arrays for JSON (typed arrays serialise as objects); NaN and ±∞ become null. */
 export function list(a: ArrayLike<number>): (number | null)[] {
   return Array.from(a, (v) => (Number.isFinite(v) ? v : null));
@@ -212,4 +179,104 @@ export function fileArgument(args: ParsedArgs, usage: string): string {
   const file = args.positionals[0];
   if (!file) throw new UsageError(`usage: ${usage}`);
   return file;
+}
+
+/** Every positional FILE (at least one) or a usage error. */
+export function fileArguments(args: ParsedArgs, usage: string): string[] {
+  if (args.positionals.length === 0) throw new UsageError(`usage: ${usage}`);
+  return args.positionals.slice();
+}
+
+/** timeAxis() as the analysis pipelines take it. */
+export function timeAxisFor(file: string, args: ParsedArgs, uniform: (t: ArrayLike<number>) => number): TimeAxisFor {
+  return (times, steps) => timeAxis(file, args, times, steps, uniform);
+}
+
+/** What an analysis of one file prints: its JSON object, CSV columns, text summary and plot data. */
+export interface FileOutput {
+  file: string;
+  json: object;
+  columns: Columns;
+  text: string;
+  /** The plot data for --out (absent when the mode has no figure). */
+  result?: AnalysisResult;
+  /** Columns plotted instead of the result's default ones. */
+  y?: string[];
+}
+
+/** The legend name of a file: its base name, with the folder when two files share one. */
+function sourceNames(files: string[]): string[] {
+  const base = files.map((f) => path.basename(f));
+  return base.map((b, i) => (base.indexOf(b) !== base.lastIndexOf(b) ? files[i]! : b));
+}
+
+/**
+ * Writes --out (an .svg or .png figure, or .csv of the curves), then --json (one object for
+ * one file, an array of the objects for several), --csv (one file: its columns; several: the
+ * same columns after a leading `file` column) or the text summaries.
+ */
+export async function emitAll(args: ParsedArgs, outputs: FileOutput[]): Promise<void> {
+  const out = optionString(args, 'out');
+  if (out) await writeFigure(args, out, outputs);
+  if (outputs.length === 1) {
+    const o = outputs[0]!;
+    if (out && !args.options.has('json') && !args.options.has('csv')) {
+      process.stdout.write(`${o.text.replace(/\n$/, '')}\nwrote ${out}\n`);
+      return;
+    }
+    emit(args, o.json, o.columns, o.text);
+    return;
+  }
+  if (args.options.has('json')) {
+    process.stdout.write(JSON.stringify(outputs.map((o) => o.json)) + '\n');
+  } else if (args.options.has('csv')) {
+    const names = sourceNames(outputs.map((o) => o.file));
+    let csv = '';
+    outputs.forEach((o, i) => {
+      const cols = Object.entries(o.columns).map(([name, values]) => ({ name, values: Array.from(values) }));
+      const text = columnsCsv(cols, { name: 'file', value: names[i]! });
+      csv += i === 0 ? text : text.slice(text.indexOf('\n') + 1);
+    });
+    process.stdout.write(csv);
+  } else {
+    const text = outputs.map((o) => o.text.replace(/\n$/, '')).join('\n');
+    process.stdout.write(`${text}\n${out ? `wrote ${out}\n` : ''}`);
+  }
+}
+
+async function writeFigure(args: ParsedArgs, out: string, outputs: FileOutput[]): Promise<void> {
+  const ext = path.extname(out).toLowerCase();
+  if (ext !== '.svg' && ext !== '.png' && ext !== '.csv') {
+    throw new UsageError(`--out ${out}: the figure is written as .svg, .png or .csv (by the file's extension)`);
+  }
+  const names = sourceNames(outputs.map((o) => o.file));
+  const results = outputs.map((o, i) => {
+    if (!o.result) throw new UsageError(`--out: this mode of the command has no figure; use --json or --csv`);
+    return { ...o.result, source: names[i]! };
+  });
+  if (ext === '.csv') {
+    writeFileSync(out, resultsCsv(results));
+    return;
+  }
+  const width = optionNumber(args, 'width');
+  const height = optionNumber(args, 'height');
+  for (const [k, v] of [
+    ['width', width],
+    ['height', height],
+  ] as const) {
+    if (v !== undefined && !(v >= 100 && v <= 8000)) throw new UsageError(`--${k} must be 100..8000 pixels`);
+  }
+  const spec = resultsFigure(results, {
+    ...(outputs[0]!.y ? { y: outputs[0]!.y } : {}),
+    ...(width !== undefined ? { width } : {}),
+    ...(height !== undefined ? { height } : {}),
+    transparent: args.options.has('transparent'),
+  });
+  if (ext === '.svg') {
+    writeFileSync(out, await renderSvg(spec));
+    return;
+  }
+  const scale = optionNumber(args, 'scale') ?? 2;
+  if (!(scale > 0 && scale <= MAX_SCALE)) throw new UsageError(`--scale must be in (0, ${MAX_SCALE}]`);
+  writeFileSync(out, await renderPng(spec, { scale, transparent: args.options.has('transparent') }));
 }

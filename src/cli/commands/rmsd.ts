@@ -3,36 +3,36 @@
 // of FILE, superposed on frame --ref of FILE (or of FILE2).
 // `atomscope rmsf FILE [--ref i] [--fit SEL|none] [--measure SEL] [--frames a:b:s] --json|--csv`
 // -> {"atom":[],"rmsf_A":[]}.
+import { rmsdRun, rmsdSelection, rmsfRun } from '../../core/analysis/pipeline.js';
 import { collectSeries } from '../../core/analysis/series.js';
-import { pairwiseRmsd, RmsdToReference, RmsfAccumulator, type RmsdSelection } from '../../core/analysis/rmsd.js';
-import { selectAtoms } from '../../core/analysis/selection.js';
-import { elementSymbol, masses as elementMasses } from '../../core/model/elements.js';
+import { pairwiseRmsd, type RmsdSelection } from '../../core/analysis/rmsd.js';
 import type { Structure } from '../../core/model/structure.js';
+import { rmsdResult, rmsfResult } from '../../node/figures/index.js';
 import { optionNumber, optionString, type ParsedArgs, UsageError } from '../args.js';
-import { type AnalysisInput, emit, fileArgument, list, naming, openInput } from './analysis-io.js';
+import {
+  type AnalysisInput,
+  emit,
+  emitAll,
+  fileArguments,
+  type FileOutput,
+  list,
+  naming,
+  openInput,
+} from './analysis-io.js';
 
 const RMSD_USAGE =
-  'atomscope rmsd FILE [FILE2] [--ref i] [--fit SEL|none] [--measure SEL] [--frames a:b:s] [--mass-weighted] [--matrix] [--json|--csv]';
-const RMSF_USAGE = 'atomscope rmsf FILE [--ref i] [--fit SEL|none] [--measure SEL] [--frames a:b:s] [--json|--csv]';
+  'atomscope rmsd FILE [FILE2] [--ref i] [--fit SEL|none] [--measure SEL] [--frames a:b:s] [--mass-weighted] [--matrix] [--json|--csv|--out fig.svg|fig.png]\n' +
+  '       atomscope rmsd --each FILE... [options]   (each file against its own frame --ref, one curve per file)';
+const RMSF_USAGE =
+  'atomscope rmsf FILE... [--ref i] [--fit SEL|none] [--measure SEL] [--frames a:b:s] [--json|--csv|--out fig.svg|fig.png]';
 
 /** Fit and measure selections: each defaults to the other, both to all atoms; --fit none = no superposition. */
-function selections(args: ParsedArgs, topology: Structure, file: string): RmsdSelection {
-  const fitText = optionString(args, 'fit');
-  const measureText = optionString(args, 'measure');
-  const noFit = fitText?.trim().toLowerCase() === 'none';
-  const measure = selectAtoms(topology, measureText ?? (noFit ? 'all' : (fitText ?? 'all')));
-  const fit = noFit ? null : selectAtoms(topology, fitText ?? measureText ?? 'all');
-  if (measure.length === 0) throw new UsageError(`${file}: --measure "${measureText}" matches no atom`);
-  if (fit && fit.length === 0) throw new UsageError(`${file}: --fit "${fitText}" matches no atom`);
-  let weights: Float64Array | null = null;
-  if (args.options.has('mass-weighted')) {
-    const m = topology.arrays['mass'];
-    weights =
-      m && !Array.isArray(m)
-        ? Float64Array.from(m as ArrayLike<number>)
-        : Float64Array.from(topology.numbers, (z) => elementMasses[z]!);
-  }
-  return { fit, measure, weights };
+function selections(args: ParsedArgs, topology: Structure): RmsdSelection {
+  return rmsdSelection(topology, {
+    fit: optionString(args, 'fit'),
+    measure: optionString(args, 'measure'),
+    massWeighted: args.options.has('mass-weighted'),
+  });
 }
 
 /** Reads frame `index` (negative counts from the end) of an opened input. */
@@ -43,14 +43,43 @@ function referenceFrame(input: AnalysisInput, index: number): Float64Array {
   return input.opened.reader.readFrame(i).positions;
 }
 
-export function rmsdCommand(args: ParsedArgs): number {
-  const file = fileArgument(args, RMSD_USAGE);
-  const file2 = args.positionals[1];
+export async function rmsdCommand(args: ParsedArgs): Promise<number> {
+  const files = fileArguments(args, RMSD_USAGE);
+  if (args.options.has('each')) {
+    if (args.options.has('matrix')) throw new UsageError('--matrix takes one FILE, not --each');
+    await emitAll(
+      args,
+      files.map((file) => rmsdOne(args, file, undefined)),
+    );
+    return 0;
+  }
+  if (files.length > 2) {
+    throw new UsageError(
+      `rmsd compares FILE with frame --ref of itself or of FILE2; for one curve per file use --each (usage: ${RMSD_USAGE})`,
+    );
+  }
+  const [file, file2] = files as [string, string | undefined];
+  if (args.options.has('matrix')) {
+    if (args.options.has('out'))
+      throw new UsageError('--matrix prints a table (--json or --csv); it has no --out figure');
+    const input = openInput(file, args);
+    try {
+      return naming(file, () => matrix(args, input, selections(args, input.first)));
+    } finally {
+      input.close();
+    }
+  }
+  await emitAll(args, [rmsdOne(args, file, file2)]);
+  return 0;
+}
+
+/** RMSD of every selected frame of `file` against frame --ref of `file2` (or of `file`). */
+function rmsdOne(args: ParsedArgs, file: string, file2: string | undefined): FileOutput {
   const input = openInput(file, args);
   const other = file2 ? openInput(file2, args, '') : null;
   try {
     return naming(file, () => {
-      const sel = selections(args, input.first, file);
+      const sel = selections(args, input.first);
       const refIndex = optionNumber(args, 'ref', true) ?? 0;
       const reference = referenceFrame(other ?? input, refIndex);
       if (reference.length !== input.first.positions.length) {
@@ -58,35 +87,23 @@ export function rmsdCommand(args: ParsedArgs): number {
           `${file2 ?? file}: the reference has ${reference.length / 3} atoms, ${file} has ${input.first.positions.length / 3}`,
         );
       }
-      if (args.options.has('matrix')) return matrix(args, input, sel);
-      const rmsd = new RmsdToReference(reference, sel);
-      const values = new Float64Array(input.indices.length);
-      const times: number[] = [];
-      let k = 0;
-      for (const frame of input.frames()) {
-        values[k++] = rmsd.measure(frame.positions);
-        if (typeof frame.info['time'] === 'number') times.push(frame.info['time']);
-      }
-      const hasTimes = times.length === values.length;
+      const run = rmsdRun(reference, sel, input.frames(), input.indices.length);
+      const values = run.rmsd;
       const json: Record<string, unknown> = {
         rmsd_A: list(values),
         frames: input.indices,
-        t_ps: hasTimes ? times : null,
+        t_ps: run.times ? Array.from(run.times) : null,
         reference: { file: file2 ?? file, frame: refIndex },
-        fit_atoms: sel.fit?.length ?? 0,
-        measure_atoms: sel.measure.length,
+        fit_atoms: run.fitAtoms,
+        measure_atoms: run.measureAtoms,
       };
       const columns: Record<string, ArrayLike<number>> = { frame: input.indices, rmsd_A: values };
-      if (hasTimes) columns['t_ps'] = times;
+      if (run.times) columns['t_ps'] = run.times;
       const last = values[values.length - 1]!;
-      emit(
-        args,
-        json,
-        columns,
+      const text =
         `${file}: RMSD of ${sel.measure.length} atoms (fit on ${sel.fit ? sel.fit.length : 'no'} atoms) against frame ${refIndex} of ${file2 ?? file}\n` +
-          `${values.length} frames; last ${last.toFixed(6)} Å; max ${Math.max(...values).toFixed(6)} Å`,
-      );
-      return 0;
+        `${values.length} frames; last ${last.toFixed(6)} Å; max ${Math.max(...values).toFixed(6)} Å`;
+      return { file, json, columns, text, result: rmsdResult(run, file, input.indices) };
     });
   } finally {
     input.close();
@@ -117,39 +134,40 @@ function matrix(args: ParsedArgs, input: AnalysisInput, sel: RmsdSelection): num
   return 0;
 }
 
-export function rmsfCommand(args: ParsedArgs): number {
-  const file = fileArgument(args, RMSF_USAGE);
+export async function rmsfCommand(args: ParsedArgs): Promise<number> {
+  const files = fileArguments(args, RMSF_USAGE);
+  await emitAll(
+    args,
+    files.map((file) => rmsfOne(args, file)),
+  );
+  return 0;
+}
+
+function rmsfOne(args: ParsedArgs, file: string): FileOutput {
   const input = openInput(file, args);
   try {
     return naming(file, () => {
-      const sel = selections(args, input.first, file);
+      const sel = selections(args, input.first);
       const refIndex = optionNumber(args, 'ref', true) ?? 0;
-      const acc = new RmsfAccumulator(referenceFrame(input, refIndex), sel);
-      for (const frame of input.frames()) acc.add(frame.positions);
-      const rmsf = acc.result();
-      const atoms = Array.from(sel.measure);
-      const elements = atoms.map((a) => elementSymbol(input.first.numbers[a]!));
-      const names = input.first.arrays['name'];
+      const run = rmsfRun(input.first, referenceFrame(input, refIndex), sel, input.frames());
+      const atoms = Array.from(run.atoms);
+      const rmsf = run.rmsf;
       const json: Record<string, unknown> = {
         atom: atoms,
-        element: elements,
+        element: run.elements,
         rmsf_A: list(rmsf),
         frames: input.indices.length,
       };
-      const columns: Record<string, ArrayLike<number | string>> = { atom: atoms, element: elements };
-      if (Array.isArray(names)) {
-        json['name'] = atoms.map((a) => names[a] ?? '');
-        columns['name'] = json['name'] as string[];
+      const columns: Record<string, ArrayLike<number | string>> = { atom: atoms, element: run.elements };
+      if (run.names) {
+        json['name'] = run.names;
+        columns['name'] = run.names;
       }
       columns['rmsf_A'] = rmsf;
-      emit(
-        args,
-        json,
-        columns,
+      const text =
         `${file}: RMSF of ${atoms.length} atoms over ${input.indices.length} frames (fit on ${sel.fit ? sel.fit.length : 'no'} atoms, reference frame ${refIndex})\n` +
-          `mean ${(rmsf.reduce((s, v) => s + v, 0) / rmsf.length).toFixed(6)} Å; max ${Math.max(...rmsf).toFixed(6)} Å`,
-      );
-      return 0;
+        `mean ${(rmsf.reduce((s, v) => s + v, 0) / rmsf.length).toFixed(6)} Å; max ${Math.max(...rmsf).toFixed(6)} Å`;
+      return { file, json, columns, text, result: rmsfResult(run, file) };
     });
   } finally {
     input.close();

@@ -5,11 +5,15 @@
  * their loops, so it allocates nothing per call once sizes are stable.
  */
 import { NeighborList } from './neighbors.js';
-import { newForceResult, type ForceResult, type MdSystem, type Potential } from './types.js';
+import { newForceResult, type ComputeFlags, type ForceResult, type MdSystem, type Potential } from './types.js';
 
 export interface CalculatorOptions {
   /** Neighbor skin in Å (default 1.0). */
   skin?: number;
+  /** Consider a rebuild only every this many evaluations (LAMMPS neigh_modify every; default 1). */
+  every?: number;
+  /** Rebuild only when an atom moved more than skin / 2 (default true); false rebuilds every `every` (LAMMPS check no). */
+  check?: boolean;
 }
 
 export class Calculator {
@@ -21,18 +25,23 @@ export class Calculator {
 
   constructor(potential: Potential, options: CalculatorOptions = {}) {
     this.potential = potential;
-    this.list = new NeighborList({ cutoff: potential.cutoff, skin: options.skin ?? 1.0 });
+    this.list = new NeighborList({
+      cutoff: potential.cutoff,
+      skin: options.skin ?? 1.0,
+      every: options.every,
+      check: options.check,
+    });
   }
 
   /** Energy, per-atom energies, forces and virial of `system`. The result is reused by the next call. */
-  evaluate(system: MdSystem): ForceResult {
+  evaluate(system: MdSystem, flags?: ComputeFlags): ForceResult {
     const n = system.positions.length / 3;
     if (system.species.length !== n) {
       throw new Error(`species has ${system.species.length} entries for ${n} atoms`);
     }
     if (this.result.perAtom.length !== n) this.result = newForceResult(n);
     this.list.update(system);
-    this.potential.compute(system, this.list, this.result);
+    this.potential.compute(system, this.list, this.result, flags);
     this.evaluations++;
     return this.result;
   }

@@ -24,6 +24,13 @@ export interface NeighborOptions {
   skin?: number;
   /** Full list (every pair twice, i -> j and j -> i) instead of a half list (once). */
   full?: boolean;
+  /** `update` considers a rebuild only every this many calls (LAMMPS neigh_modify every; default 1). */
+  every?: number;
+  /**
+   * Rebuild only when an atom moved more than skin / 2 (default true). False rebuilds on
+   * every `every`-th call unconditionally, as LAMMPS's `check no` (its in.lj benchmark).
+   */
+  check?: boolean;
 }
 
 export interface NeighborInput {
@@ -76,15 +83,25 @@ export class NeighborList {
   private cell0: Float64Array | null = null;
   private pbc0: Pbc = [false, false, false];
 
+  readonly every: number;
+  readonly check: boolean;
+  /** `update` calls since the last build. */
+  private sinceBuild = 0;
+
   constructor(options: NeighborOptions) {
     if (!(options.cutoff > 0)) throw new Error(`neighbor cutoff must be positive, got ${options.cutoff}`);
     this.cutoff = options.cutoff;
     this.skin = options.skin ?? 1.0;
     this.full = options.full ?? false;
+    this.every = options.every ?? 1;
+    this.check = options.check ?? true;
+    if (!Number.isInteger(this.every) || this.every < 1)
+      throw new Error(`neighbor every must be a positive integer, got ${this.every}`);
   }
 
   /** Makes the list valid for `system`: rebuilds when the cell changed or an atom moved > skin/2. */
   update(system: NeighborInput): boolean {
+    this.sinceBuild++;
     if (this.needsBuild(system)) {
       this.build(system);
       return true;
@@ -98,6 +115,8 @@ export class NeighborList {
     if (this.builds === 0 || x.length !== 3 * this.n) return true;
     if (!sameCell(system.cell, this.cell0)) return true;
     for (let d = 0; d < 3; d++) if (system.pbc[d] !== this.pbc0[d]) return true;
+    if (this.sinceBuild % this.every !== 0) return false;
+    if (!this.check) return true;
     const limit = 0.25 * this.skin * this.skin;
     const x0 = this.x0;
     for (let k = 0; k < x.length; k += 3) {
@@ -161,6 +180,7 @@ export class NeighborList {
     for (let i = 0; i < n; i++) owner.data[i] = i;
     const nImg = [0, 1, 2].map((d) => (pbc[d] ? Math.ceil(margin[d]!) : 0));
     const [na, nb, nc] = nImg as [number, number, number];
+    const extentOpen = [1, 1, 1];
     for (let i = 0; i < n; i++) {
       const ua = u[3 * i]!;
       const ub = u[3 * i + 1]!;
@@ -186,7 +206,6 @@ export class NeighborList {
 
     // Shifts (wrap of the owner + ghost image) and extended positions.
     const shift = new Float64Array(3 * nExt);
-    const ue = new Float64Array(3 * nExt);
     for (let k = 0; k < nExt; k++) {
       const o = own[k]!;
       const sa = wrap[3 * o]! + image[3 * k]!;
@@ -194,7 +213,6 @@ export class NeighborList {
       const sc = wrap[3 * o + 2]! + image[3 * k + 2]!;
       for (let d = 0; d < 3; d++) {
         shift[3 * k + d] = sa * h[d]! + sb * h[3 + d]! + sc * h[6 + d]!;
-        ue[3 * k + d] = u[3 * o + d]! + image[3 * k + d]!;
       }
     }
     this.n = n;
@@ -204,89 +222,187 @@ export class NeighborList {
     this.xe = new Float64Array(3 * nExt);
     this.refreshGhosts(x);
 
-    // Bins over the fractional extent of the extended atoms.
+    // Bins. In a periodic direction there are m bins per cell period (m = period / bin size)
+    // and a ghost's bin is its owner's plus image × m, computed in integers: bins are then
+    // exactly translation-invariant, so a pair and its periodic counterpart (j, image of i)
+    // always sit at opposite stencil offsets and a half stencil keeps exactly one of them.
+    // Open directions are binned over the atoms' extent. The bin size is half the reach
+    // (LAMMPS's default binsize): a 5×5×5 stencil covers 15.6 r³ instead of 27 r³, and
+    // the half stencil halves that again, against 4.2 r³ / 2 of pairs actually kept.
+    const binSize = 0.5 * reach;
+    const m = [1, 1, 1];
     const lo = [0, 0, 0];
-    const extent = [1, 1, 1];
-    const count = [1, 1, 1];
     for (let d = 0; d < 3; d++) {
-      let a = nExt === 0 ? 0 : Infinity;
-      let b = nExt === 0 ? 0 : -Infinity;
-      for (let k = 0; k < nExt; k++) {
-        const f = ue[3 * k + d]!;
-        if (f < a) a = f;
-        if (f > b) b = f;
+      if (pbc[d]) {
+        m[d] = Math.max(1, Math.floor(spacing[d]! / binSize));
+      } else {
+        let a = n === 0 ? 0 : Infinity;
+        let b = n === 0 ? 0 : -Infinity;
+        for (let k = 0; k < n; k++) {
+          const f = u[3 * k + d]!;
+          if (f < a) a = f;
+          if (f > b) b = f;
+        }
+        lo[d] = a;
+        // Fractional width per bin; bins span [lo, hi] of the locals (ghosts share their bins here).
+        m[d] = Math.max(1, Math.floor(((b - a) * spacing[d]!) / binSize));
+        // At least one bin size wide, so a flat or single-atom extent gets a normal stencil.
+        extentOpen[d] = Math.max(b - a, binSize / spacing[d]!);
       }
-      lo[d] = a;
-      extent[d] = Math.max(b - a, 1e-12);
-      count[d] = Math.max(1, Math.floor((extent[d]! * spacing[d]!) / reach));
     }
     // A sparse system (a few atoms in a huge open box) must not allocate millions of bins;
-    // fewer, wider bins are always correct.
-    const maxBins = Math.max(27, 4 * nExt);
-    while (count[0]! * count[1]! * count[2]! > maxBins) {
-      for (let d = 0; d < 3; d++) count[d] = Math.ceil(count[d]! / 2);
-    }
-    const width = [0, 1, 2].map((d) => extent[d]! / count[d]!);
-    const [cx, cy, cz] = count as [number, number, number];
-    const binOf = new Int32Array(nExt);
-    const binCoord = new Int32Array(3 * n);
-    const binStart = new Int32Array(cx * cy * cz + 1);
-    for (let k = 0; k < nExt; k++) {
-      let flat = 0;
+    // fewer, wider bins are always correct (the stencil widens to match).
+    const maxBins = Math.max(64, 8 * nExt);
+    const stencil = [0, 0, 0];
+    let dims: number[];
+    let qmin: number[];
+    const binCoord = new Int32Array(3 * nExt);
+    for (;;) {
       for (let d = 0; d < 3; d++) {
-        const c = count[d]!;
-        let q = Math.floor((ue[3 * k + d]! - lo[d]!) / width[d]!);
-        if (q < 0) q = 0;
-        else if (q >= c) q = c - 1;
-        if (k < n) binCoord[3 * k + d] = q;
-        flat = d === 0 ? q : d === 1 ? flat + q * cx : flat + q * cx * cy;
+        // Bin widths measured across the lattice planes (Å): pairs within reach differ by at
+        // most ceil(reach / width) bins. The 1e-9 keeps an exact 2.0 from becoming 3.
+        const width = pbc[d] ? spacing[d]! / m[d]! : (extentOpen[d]! * spacing[d]!) / m[d]!;
+        stencil[d] = Math.max(1, Math.ceil(reach / width - 1e-9));
       }
+      let a0 = [Infinity, Infinity, Infinity];
+      let a1 = [-Infinity, -Infinity, -Infinity];
+      for (let i = 0; i < n; i++) {
+        for (let d = 0; d < 3; d++) {
+          const md = m[d]!;
+          let q: number;
+          if (pbc[d]) q = Math.floor(u[3 * i + d]! * md);
+          else q = Math.floor(((u[3 * i + d]! - lo[d]!) / extentOpen[d]!) * md);
+          if (q < 0) q = 0;
+          else if (q >= md) q = md - 1;
+          binCoord[3 * i + d] = q;
+        }
+      }
+      for (let k = n; k < nExt; k++) {
+        const o = own[k]!;
+        for (let d = 0; d < 3; d++) binCoord[3 * k + d] = binCoord[3 * o + d]! + image[3 * k + d]! * m[d]!;
+      }
+      for (let k = 0; k < nExt; k++) {
+        for (let d = 0; d < 3; d++) {
+          const q = binCoord[3 * k + d]!;
+          if (q < a0[d]!) a0[d] = q;
+          if (q > a1[d]!) a1[d] = q;
+        }
+      }
+      if (nExt === 0) {
+        a0 = [0, 0, 0];
+        a1 = [0, 0, 0];
+      }
+      // Pad by the stencil on both sides so a stencil offset never leaves the grid.
+      qmin = [0, 1, 2].map((d) => a0[d]! - stencil[d]!);
+      dims = [0, 1, 2].map((d) => a1[d]! - a0[d]! + 1 + 2 * stencil[d]!);
+      if (dims[0]! * dims[1]! * dims[2]! <= maxBins || m.every((v) => v === 1)) break;
+      for (let d = 0; d < 3; d++) m[d] = Math.max(1, Math.ceil(m[d]! / 2));
+    }
+    const [cx, cy, cz] = dims as [number, number, number];
+    const nBins = cx * cy * cz;
+    const binOf = new Int32Array(nExt);
+    const binStart = new Int32Array(nBins + 1);
+    for (let k = 0; k < nExt; k++) {
+      const flat =
+        binCoord[3 * k]! - qmin[0]! + cx * (binCoord[3 * k + 1]! - qmin[1]! + cy * (binCoord[3 * k + 2]! - qmin[2]!));
       binOf[k] = flat;
       binStart[flat + 1]!++;
     }
-    for (let b = 0; b < cx * cy * cz; b++) binStart[b + 1]! += binStart[b]!;
-    const fill = binStart.slice(0, cx * cy * cz);
+    for (let b = 0; b < nBins; b++) binStart[b + 1]! += binStart[b]!;
+    const fill = binStart.slice(0, nBins);
     const binAtoms = new Int32Array(nExt);
     for (let k = 0; k < nExt; k++) binAtoms[fill[binOf[k]!]!++] = k;
 
-    // Pairs within reach, searched in the 27 surrounding bins.
-    const r2 = reach * reach;
-    const xe = this.xe;
-    const start = new Int32Array(n + 1);
-    const list = new Grow(new Int32Array(Math.max(16, n * 64)), ints);
+    // Stencil as runs of bins: along x the bins of one stencil row are consecutive in the
+    // flat order, and so are their atoms in binAtoms, so each row is one contiguous range
+    // instead of 2·sx + 1 small loops. A half list takes the "upper" half (rows with
+    // z > 0, or z = 0 and y > 0, and the bins x > 0 of the own row) plus the own bin, where
+    // keepHalf picks one of each pair.
     const full = this.full;
-    for (let i = 0; i < n; i++) {
-      start[i] = list.length;
-      const xi = xe[3 * i]!;
-      const yi = xe[3 * i + 1]!;
-      const zi = xe[3 * i + 2]!;
-      const bx = binCoord[3 * i]!;
-      const by = binCoord[3 * i + 1]!;
-      const bz = binCoord[3 * i + 2]!;
-      for (let qz = Math.max(0, bz - 1); qz <= Math.min(cz - 1, bz + 1); qz++) {
-        for (let qy = Math.max(0, by - 1); qy <= Math.min(cy - 1, by + 1); qy++) {
-          for (let qx = Math.max(0, bx - 1); qx <= Math.min(cx - 1, bx + 1); qx++) {
-            const b = qx + cx * (qy + cy * qz);
-            for (let s = binStart[b]!; s < binStart[b + 1]!; s++) {
-              const k = binAtoms[s]!;
-              if (k === i) continue;
-              if (!full && !keepHalf(i, k, n, own, image)) continue;
-              const dx = xe[3 * k]! - xi;
-              const dy = xe[3 * k + 1]! - yi;
-              const dz = xe[3 * k + 2]! - zi;
-              if (dx * dx + dy * dy + dz * dz < r2) list.push(k);
-            }
+    const rowFirst: number[] = [];
+    const rowLast: number[] = [];
+    const [sx, sy, sz] = stencil as [number, number, number];
+    for (let c = -sz; c <= sz; c++) {
+      for (let b = -sy; b <= sy; b++) {
+        const row = cx * (b + cy * c);
+        if (c === 0 && b === 0) {
+          if (full) {
+            rowFirst.push(row - sx);
+            rowLast.push(row - 1);
           }
+          rowFirst.push(row + 1);
+          rowLast.push(row + sx);
+        } else if (full || c > 0 || (c === 0 && b > 0)) {
+          rowFirst.push(row - sx);
+          rowLast.push(row + sx);
         }
       }
     }
-    start[n] = list.length;
+    const first = Int32Array.from(rowFirst);
+    const last = Int32Array.from(rowLast);
+    const rows = first.length;
+    // Positions in bin order: the inner loop then reads memory sequentially.
+    const xb = new Float64Array(3 * nExt);
+    for (let s = 0; s < nExt; s++) {
+      const k3 = 3 * binAtoms[s]!;
+      xb[3 * s] = this.xe[k3]!;
+      xb[3 * s + 1] = this.xe[k3 + 1]!;
+      xb[3 * s + 2] = this.xe[k3 + 2]!;
+    }
+
+    // Pairs within reach. The list grows by doubling, sized from the last build.
+    const r2 = reach * reach;
+    const xe = this.xe;
+    const start = new Int32Array(n + 1);
+    let cap = Math.max(1024, this.neighbors.length > 0 ? Math.ceil(this.neighbors.length * 1.2) : n * 48);
+    let list = new Int32Array(cap);
+    let len = 0;
+    for (let i = 0; i < n; i++) {
+      start[i] = len;
+      const xi = xe[3 * i]!;
+      const yi = xe[3 * i + 1]!;
+      const zi = xe[3 * i + 2]!;
+      const home = binOf[i]!;
+      // Every candidate of this atom fits: no capacity check in the loops below.
+      let room = len + (binStart[home + 1]! - binStart[home]!);
+      for (let r = 0; r < rows; r++) room += binStart[home + last[r]! + 1]! - binStart[home + first[r]!]!;
+      if (room > cap) {
+        cap = Math.max(2 * cap, room);
+        const bigger = new Int32Array(cap);
+        bigger.set(list.subarray(0, len));
+        list = bigger;
+      }
+      // Own bin: each pair once (keepHalf), or every other atom for a full list.
+      for (let s = binStart[home]!, e = binStart[home + 1]!; s < e; s++) {
+        const k = binAtoms[s]!;
+        if (k === i) continue;
+        if (!full && !keepHalf(i, k, n, own, image)) continue;
+        const dx = xb[3 * s]! - xi;
+        const dy = xb[3 * s + 1]! - yi;
+        const dz = xb[3 * s + 2]! - zi;
+        if (dx * dx + dy * dy + dz * dz < r2) list[len++] = k;
+      }
+      for (let r = 0; r < rows; r++) {
+        const e = binStart[home + last[r]! + 1]!;
+        for (let s = binStart[home + first[r]!]!; s < e; s++) {
+          const dx = xb[3 * s]! - xi;
+          const dy = xb[3 * s + 1]! - yi;
+          const dz = xb[3 * s + 2]! - zi;
+          // Branch-free append: about one candidate in four is kept, a pattern the branch
+          // predictor cannot learn (room for every candidate was made above).
+          list[len] = binAtoms[s]!;
+          len += +(dx * dx + dy * dy + dz * dz < r2);
+        }
+      }
+    }
+    start[n] = len;
     this.start = start;
-    this.neighbors = list.data.subarray(0, list.length);
+    this.neighbors = list.subarray(0, len);
     this.x0 = x.slice();
     this.cell0 = cell ? cell.slice() : null;
     this.pbc0 = [pbc[0], pbc[1], pbc[2]];
     this.builds++;
+    this.sinceBuild = 0;
   }
 
   /** Number of (i, j) entries in the list. */

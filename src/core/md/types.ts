@@ -34,6 +34,20 @@ export function newForceResult(n: number): ForceResult {
   };
 }
 
+/**
+ * What an evaluation must produce beyond total energy and forces (LAMMPS's eflag_atom and
+ * vflag). MD steps that write no thermo skip per-atom energies, as LAMMPS does: they cost a
+ * scattered store per pair. Absent flags mean everything.
+ */
+export interface ComputeFlags {
+  /** Compute the total `energy` (default true). When false it is unspecified. */
+  energy?: boolean;
+  /** Fill `perAtom` (default true). When false its contents are unspecified. */
+  perAtom?: boolean;
+  /** Fill `virial` (default true). */
+  virial?: boolean;
+}
+
 export interface Potential {
   /** Human-readable id ("eam/alloy Cu_mishin1.eam.alloy", "lj/cut"). */
   readonly label: string;
@@ -43,7 +57,8 @@ export interface Potential {
   readonly cutoff: number;
   /**
    * Energies, forces and virial of `system` using `list`, a half list built with at least
-   * `cutoff` (plus skin) on the same positions. Overwrites every field of `out`.
+   * `cutoff` (plus skin) on the same positions. Overwrites every field of `out` that
+   * `flags` asks for (all by default).
    */
-  compute(system: MdSystem, list: NeighborList, out: ForceResult): void;
+  compute(system: MdSystem, list: NeighborList, out: ForceResult, flags?: ComputeFlags): void;
 }

@@ -1,14 +1,15 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { corpusPath, reference } from '../../../../test/corpus.js';
 import { AbortError, type TrajectoryReader } from '../format.js';
 import { ParseError } from '../errors.js';
 import { MemorySource, StringSink, memorySourceFromText } from '../source.js';
+import { LineReader } from '../text.js';
 import { detectFormat } from '../registry.js';
 import type { Structure } from '../../model/structure.js';
 import { elementSymbol } from '../../model/elements.js';
-import { parseExtxyzComment, parseFloatBytes, parseIntBytes, xyzFormat } from './xyz.js';
+import { parseExtxyzComment, parseFloatBytes, parseIntBytes, scanDecimal, xyzFormat } from './xyz.js';
 
 const formats = reference('05_formats');
 const bad = reference('bad');
@@ -86,6 +87,259 @@ describe('parseFloatBytes', () => {
     expect(p('-7')).toBe(-7);
     expect(p('4.0')).toBeNaN();
     expect(p('')).toBeNaN();
+  });
+});
+
+/** Index of the first element where a and b are not the same double (Object.is), or -1. */
+function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Math.min(a.length, b.length);
+  for (let k = 0; k < a.length; k++) if (!Object.is(a[k], b[k])) return k;
+  return -1;
+}
+
+const digitRun = (max: number): fc.Arbitrary<string> =>
+  fc.array(fc.constantFrom(...'0123456789'), { maxLength: max }).map((d) => d.join(''));
+
+/** Decimal-looking tokens, valid or not: sign, leading zeros, up to 20+20 digits, exponents. */
+const decimalArb = fc
+  .record({
+    sign: fc.constantFrom('', '', '-', '+'),
+    zeros: fc.nat(3).map((k) => '0'.repeat(k)),
+    int: digitRun(20),
+    dot: fc.boolean(),
+    frac: digitRun(20),
+    exp: fc.option(
+      fc.tuple(
+        fc.constantFrom('e', 'E'),
+        fc.constantFrom('', '-', '+'),
+        fc.oneof(fc.integer({ min: 0, max: 30 }).map(String), digitRun(4)),
+      ),
+    ),
+  })
+  .map((t) => ({
+    ...t,
+    text: t.sign + t.zeros + t.int + (t.dot ? '.' + t.frac : '') + (t.exp ? t.exp.join('') : ''),
+  }))
+  .filter((t) => t.text.length > 0); // a token has at least one byte (and Number('') is 0)
+
+describe('scanDecimal (the one-pass path for real columns)', () => {
+  // The reader guarantees a newline after every token (withFinalNewline): so do the tests.
+  const scan = (t: string): number => scanDecimal(encode(t + '\n'), 0);
+
+  it('takes plain decimals as Number() reads them, up to the whitespace that ends them', () => {
+    for (const t of ['-1.23456789', '1.2e-3', '0.03455842', '29.44563885', '+.5', '2.', '1E5', '1e+05', '007']) {
+      for (const end of [' ', '\t', '\r', '\n']) expect(Object.is(scan(t + end), Number(t)), t).toBe(true);
+    }
+    expect(Object.is(scan('-0.00000000'), -0)).toBe(true);
+    expect(scan('1e22')).toBe(1e22);
+    expect(scan('123456789012345e-22')).toBe(123456789012345e-22);
+  });
+
+  it('leaves everything else to the exact path (NaN)', () => {
+    const slow = ['1.0D0', '1.5d-3', 'nan', '-inf', '1.5x', '1,5', '1.2.3', '1e', '1e+', '-', '.', 'e5', '0x10'];
+    const inexact = ['12345678901234567', '0.12345678901234567', '1e23', '1e-23', '1e400', '1.5e-400'];
+    for (const t of [...slow, ...inexact]) expect(scan(t), t).toBeNaN();
+  });
+
+  it('is bit-identical to Number() wherever it answers, and answers inside the exact fast path', () => {
+    fc.assert(
+      fc.property(decimalArb, fc.constantFrom('', ' ', '\t', '\r', '\n', 'x', '.', 'd', '5'), (t, after) => {
+        const bytes = encode(t.text + after + '\n');
+        const v = scanDecimal(bytes, 0);
+        const delimited = after === '' || /\s/.test(after);
+        const token = delimited ? t.text : t.text + after;
+        const expected = Number(token);
+        if (Number.isNaN(expected)) {
+          expect(v, token).toBeNaN(); // not a number: the caller reports it
+          return;
+        }
+        if (!Number.isNaN(v)) expect(Object.is(v, expected), token).toBe(true);
+        // The exact path agrees too (it is what the reader falls back to).
+        expect(Object.is(parseFloatBytes(bytes, 0, token.length), expected), token).toBe(true);
+        // Under 2^53 (15 significant digits are) and within 1e22 the fast path must answer.
+        const significant = (t.zeros + t.int + (t.dot ? t.frac : '')).replace(/^0+/, '').length;
+        const exp10 = (t.exp ? Number(t.exp[1] + t.exp[2]) : 0) - (t.dot ? t.frac.length : 0);
+        if (delimited && significant <= 15 && Math.abs(exp10) <= 22) expect(v, token).not.toBeNaN();
+      }),
+      { numRuns: 10000 },
+    );
+  });
+});
+
+/** Decimal tokens the reader must take, some with Fortran D exponents (which read as e). */
+const realTokenArb = fc
+  .tuple(decimalArb, fc.constantFrom('e', 'd', 'D'))
+  .map(([t, e]) => (t.exp && e !== 'e' ? t.text.replace(/[eE]/, e) : t.text))
+  .filter((t) => !Number.isNaN(Number(t.replace(/[dD]/, 'e'))));
+const blanks = fc.array(fc.constantFrom(' ', ' ', '\t'), { minLength: 1, maxLength: 6 }).map((b) => b.join(''));
+
+/** The R columns of every frame read the slow way: split on whitespace, Number() per token. */
+function slowReals(text: string): Map<string, number[]>[] {
+  const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
+  const frames: Map<string, number[]>[] = [];
+  for (let at = 0; at < lines.length && lines[at]!.trim() !== '';) {
+    const n = Number(lines[at]!.trim());
+    const props = parseExtxyzComment(lines[at + 1]!)?.get('Properties');
+    const f = (typeof props === 'string' ? props : 'species:S:1:pos:R:3').split(':');
+    const reals = new Map<string, number[]>();
+    for (let k = 0; k < n; k++) {
+      const tokens = lines[at + 2 + k]!.trim().split(/\s+/);
+      let col = 0;
+      for (let c = 0; c < f.length; c += 3) {
+        const width = Number(f[c + 2]);
+        if (f[c + 1] === 'R') {
+          const values = reals.get(f[c]!) ?? [];
+          for (let w = 0; w < width; w++) values.push(Number(tokens[col + w]!.replace(/[dD]/, 'e')));
+          reals.set(f[c]!, values);
+        }
+        col += width;
+      }
+    }
+    frames.push(reals);
+    at += n + 2;
+  }
+  return frames;
+}
+
+/** The array the reader puts an R column in. */
+function realColumn(s: Structure, name: string): ArrayLike<number> {
+  if (name === 'pos') return s.positions;
+  if (name === 'forces' && s.forces) return s.forces;
+  if (['velocities', 'vel', 'velo'].includes(name) && s.velocities) return s.velocities;
+  return s.arrays[name] as Float64Array;
+}
+
+/** Every R value the reader gives equals the slow way's, bit for bit. */
+function expectSlowPathValues(r: TrajectoryReader, text: string, label: string): number {
+  const expected = slowReals(text);
+  expect(r.frameCount, label).toBe(expected.length);
+  let count = 0;
+  expected.forEach((columns, i) => {
+    const s = r.readFrame(i);
+    for (const [name, values] of columns) {
+      const got = realColumn(s, name);
+      const k = firstDifference(got, values);
+      expect(k, `${label} frame ${i} ${name}[${k}]: ${got[k]} vs ${values[k]}`).toBe(-1);
+      count += values.length;
+    }
+  });
+  return count;
+}
+
+describe('real columns are read exactly', () => {
+  it('gives every token the value Number() gives it, one-pass path or not', () => {
+    const line = fc.tuple(fc.array(realTokenArb, { minLength: 4, maxLength: 4 }), fc.array(blanks, { minLength: 5 }));
+    fc.assert(
+      fc.property(
+        fc.array(line, { minLength: 1, maxLength: 8 }),
+        fc.constantFrom('\n', '\r\n'),
+        fc.boolean(),
+        (atoms, eol, finalEol) => {
+          const body = atoms.map(([t, b]) => `${b[0]}H${b[1]}${t[0]}${b[2]}${t[1]}${b[3]}${t[2]}${b[4]}${t[3]}`);
+          const text = `${atoms.length}${eol}Properties=species:S:1:pos:R:3:q:R:1${eol}${body.join(eol)}${finalEol ? eol : ''}`;
+          expectSlowPathValues(openText(text), text, JSON.stringify(text));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('reads every number of every corpus XYZ file as the slow way does', () => {
+    let files = 0;
+    let numbers = 0;
+    for (const dir of ['02_eam', '05_formats', '07_rmsd']) {
+      for (const file of readdirSync(corpusPath(dir)).filter((f) => /\.(ext)?xyz$/.test(f))) {
+        const bytes = readFileSync(corpusPath(dir, file));
+        const r = xyzFormat.open(new MemorySource(file, bytes));
+        numbers += expectSlowPathValues(r, new TextDecoder().decode(bytes), file);
+        files++;
+      }
+    }
+    expect(files).toBeGreaterThanOrEqual(15);
+    expect(numbers).toBeGreaterThan(10000);
+  });
+});
+
+describe('LineReader.skip', () => {
+  /** What next() and skip() must report, from splitting the text. */
+  function lineTable(text: string): { starts: number[]; size: number } {
+    const bytes = encode(text);
+    const starts: number[] = [];
+    for (let i = 0; i < bytes.length; i++) if (i === 0 || bytes[i - 1] === 10) starts.push(i);
+    return { starts, size: bytes.length };
+  }
+
+  /** A MemorySource whose bytes start `pad` bytes into their buffer (any alignment). */
+  function padded(text: string, pad: number): MemorySource {
+    const bytes = encode(text);
+    const buf = new Uint8Array(pad + bytes.length);
+    buf.set(bytes, pad);
+    return new MemorySource('lines.txt', buf.subarray(pad));
+  }
+
+  /** Replays next() (op -1) and skip(op) calls, checking each against the line table. */
+  function replay(text: string, pad: number, ops: number[]): void {
+    const { starts, size } = lineTable(text);
+    const bytes = encode(text);
+    const lr = new LineReader(padded(text, pad), 0, 1);
+    let line = 0; // lines consumed
+    for (const op of ops) {
+      if (op < 0) {
+        const got = lr.next();
+        if (line >= starts.length) {
+          expect(got).toBeNull();
+          continue;
+        }
+        const end = line + 1 < starts.length ? starts[line + 1]! : size;
+        const expected = new TextDecoder().decode(bytes.subarray(starts[line], end)).replace(/\r?\n$|\r$/, '');
+        expect(got).toBe(expected);
+        line++;
+      } else {
+        const k = Math.min(op, starts.length - line);
+        expect(lr.skip(op)).toBe(k);
+        line += k;
+        if (k === 0) continue;
+      }
+      expect(lr.lineNumber).toBe(line);
+      expect(lr.lineOffset).toBe(starts[line - 1]);
+      expect(lr.offset).toBe(line < starts.length ? starts[line] : size);
+    }
+  }
+
+  it('lands where next() would, whatever the line lengths, endings and alignment', () => {
+    const lineArb = fc.tuple(
+      fc.array(fc.constantFrom('a', ' ', '\t', '\r', 'é'), { maxLength: 40 }).map((c) => c.join('')),
+      fc.constantFrom('\n', '\r\n'),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(lineArb, { maxLength: 60 }),
+        fc.boolean(),
+        fc.nat(3),
+        fc.array(fc.integer({ min: -1, max: 20 }), { maxLength: 30 }),
+        (lines, finalEol, pad, ops) => {
+          let text = lines.map(([l, e]) => l + e).join('');
+          if (!finalEol && lines.length > 0) text = text.slice(0, -lines.at(-1)![1].length);
+          replay(text, pad, ops);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('counts across chunk refills and lines longer than a chunk', () => {
+    const random = (() => {
+      let a = 7;
+      return (): number => (a = (Math.imul(a, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    })();
+    const parts: string[] = [];
+    for (let k = 0; k < 90_000; k++)
+      parts.push('x'.repeat(Math.floor(random() * 120)) + (random() < 0.2 ? '\r\n' : '\n'));
+    parts.splice(40_000, 0, 'y'.repeat(5 << 20) + '\n'); // longer than the 4 MiB read size
+    const text = parts.join('');
+    const ops: number[] = [];
+    for (let k = 0; k < 3000; k++) ops.push(random() < 0.1 ? -1 : Math.floor(random() * 200));
+    replay(text, 1, ops);
   });
 });
 

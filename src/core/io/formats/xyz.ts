@@ -9,7 +9,7 @@
  * open() walks the file once to find frame starts (count line, then skip N+1 lines), checking
  * only the first and last atom line of each frame so a wrong count is caught where it is;
  * readFrame(i) reads that frame's bytes and parses numbers straight from them (no string per
- * token), which is what makes large trajectories fast.
+ * token, one pass over each number's bytes), which is what makes large trajectories fast.
  */
 import { ParseError } from '../errors.js';
 import { AbortError } from '../format.js';
@@ -84,10 +84,15 @@ export function parseFloatBytes(buf: Uint8Array, start: number, end: number): nu
   }
   // mant only grows as digits are appended, so a lost bit shows up as mant >= 2^53 here.
   if (mant >= TWO53 || scale < -22 || scale > 22) {
-    return Number(latin1.decode(buf.subarray(start, end)).replace(/[dD]/, 'e'));
+    return fortranNumber(latin1.decode(buf.subarray(start, end)));
   }
   const v = scale < 0 ? mant / POW10[-scale]! : mant * POW10[scale]!;
   return neg ? -v : v;
+}
+
+/** Number() of a decimal token, reading a Fortran D exponent as e (a regex call only then). */
+function fortranNumber(token: string): number {
+  return Number(token.includes('d') || token.includes('D') ? token.replace(/[dD]/, 'e') : token);
 }
 
 /** Parses buf[start, end) as a signed decimal integer; NaN otherwise. */
@@ -140,7 +145,7 @@ type Scalar = number | boolean | string;
 /** Type inference of one token: int -> float -> bool -> string. */
 function inferScalar(token: string): Scalar {
   if (INT_RE.test(token)) return Number(token);
-  if (FLOAT_RE.test(token)) return Number(token.replace(/[dD]/, 'e'));
+  if (FLOAT_RE.test(token)) return fortranNumber(token);
   if (NON_FINITE.test(token)) return nonFiniteValue(token);
   const b = BOOLS[token];
   return b === undefined ? token : b;
@@ -168,6 +173,14 @@ function inferQuoted(text: string): InfoValue {
   return inferList(tokens) ?? text;
 }
 
+const SPACE_RE = /\s/;
+
+/** /\s/.test(c) for one character, without a regex call for ASCII (comment lines test each). */
+function isSpace(c: string): boolean {
+  const code = c.charCodeAt(0);
+  return code < 128 ? code === 32 || (code >= 9 && code <= 13) : SPACE_RE.test(c);
+}
+
 class CommentScanner {
   i = 0;
   constructor(readonly s: string) {}
@@ -178,7 +191,7 @@ class CommentScanner {
     return this.s[this.i] ?? '';
   }
   skipSpace(): void {
-    while (this.i < this.s.length && /\s/.test(this.s[this.i]!)) this.i++;
+    while (this.i < this.s.length && isSpace(this.s[this.i]!)) this.i++;
   }
   /** A "..." string with backslash escapes; the opening quote is at i. Null when unclosed. */
   quoted(): string | null {
@@ -201,7 +214,7 @@ class CommentScanner {
     const start = this.i;
     while (this.i < this.s.length) {
       const c = this.s[this.i]!;
-      if (/\s/.test(c) || (stopAtEquals && c === '=')) break;
+      if (isSpace(c) || (stopAtEquals && c === '=')) break;
       this.i++;
     }
     return this.s.slice(start, this.i);
@@ -232,7 +245,7 @@ function scanArray(sc: CommentScanner): InfoValue | null {
       const q = sc.quoted();
       if (q === null) return null;
       items.push({ text: q, quoted: true });
-    } else if (c === ',' || /\s/.test(c)) {
+    } else if (c === ',' || isSpace(c)) {
       flush();
       sc.i++;
     } else {
@@ -506,20 +519,23 @@ function planColumns(
 type TokenFail = (atom: number, lineStart: number, reason: string) => never;
 
 /**
- * Parses n atom lines from buf starting at pos; returns the position after the last one.
+ * Parses n atom lines from buf[pos, end); returns the position after the last one.
  * Species tokens of up to three bytes are looked up in a small cache keyed by their bytes,
  * so a million-atom frame creates no per-atom strings.
+ *
+ * buf must hold a newline at end - 1 or at end (see withFinalNewline): every scan within a
+ * line stops at it, so the per-byte loops need no bounds checks (about 10% of the parse time).
  */
 function parseAtomLines(
   buf: Uint8Array,
   pos: number,
+  end: number,
   n: number,
   sinks: Sink[],
   out: FrameArrays,
   strict: boolean,
   fail: TokenFail,
 ): number {
-  const end = buf.length;
   const speciesCache = new Map<number, number>();
   const nsinks = sinks.length;
   // Parallel plain arrays instead of Sink objects in the hot loop keep property loads
@@ -528,28 +544,40 @@ function parseAtomLines(
   const strides = Int32Array.from(sinks, (s) => s.column.width);
   const comps = Int32Array.from(sinks, (s) => s.component);
   const reals = sinks.map((s) => s.real ?? EMPTY);
+  const words = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const size = buf.length;
   let p = pos;
   for (let atom = 0; atom < n; atom++) {
     const lineStart = p;
     if (p >= end) fail(atom, p, `unexpected end of file: expected ${n} atom lines, found ${atom}`);
     for (let c = 0; c < nsinks; c++) {
-      let b = buf[p];
-      while (b === 32 || b === 9 || b === 13) b = buf[++p];
-      const t0 = p;
-      while (p < end && b !== 10 && b !== 32 && b !== 9 && b !== 13) b = buf[++p];
-      if (p === t0) {
+      let b = buf[p]!;
+      if (b === 32) {
+        // Column-aligned writers (ASE: %16.8f) pad with runs of spaces: four at a time.
+        while (p + 4 <= size && words.getInt32(p) === 0x20202020) p += 4;
+        b = buf[p]!;
+      }
+      while (b === 32 || b === 9 || b === 13) b = buf[++p]!;
+      if (b === 10) {
         const found = tokenCount(buf, lineStart);
         fail(atom, lineStart, `atom line has ${found} columns, expected ${nsinks}${describeColumns(sinks)}`);
       }
+      const t0 = p;
       const kind = kinds[c]!;
       if (kind === Kind.FiniteReal || kind === Kind.Real) {
-        let v = parseFloatBytes(buf, t0, p);
-        if (v !== v) v = classifyBadReal(buf, t0, p, sinks[c]!, atom, lineStart, fail);
+        // Parsed while scanning; anything the fast path does not take is parsed again, exactly.
+        let v = scanDecimal(buf, p);
+        if (v === v) p = scanEnd;
+        else {
+          p = tokenEnd(buf, p);
+          v = parseFloatBytes(buf, t0, p);
+          if (v !== v) v = classifyBadReal(buf, t0, p, sinks[c]!, atom, lineStart, fail);
+        }
         reals[c]![atom * strides[c]! + comps[c]!] = v;
-      } else if (kind === Kind.Species) {
-        storeSpecies(buf, t0, p, atom, out, speciesCache);
       } else {
-        storeOther(buf, t0, p, sinks[c]!, atom, out, (reason) => fail(atom, lineStart, reason));
+        p = tokenEnd(buf, p);
+        if (kind === Kind.Species) storeSpecies(buf, t0, p, atom, out, speciesCache);
+        else storeOther(buf, t0, p, sinks[c]!, atom, out, (reason) => fail(atom, lineStart, reason));
       }
     }
     let b = buf[p];
@@ -564,6 +592,82 @@ function parseAtomLines(
     p++; // the newline
   }
   return p;
+}
+
+/** Index of the first whitespace byte at or after p (there is a newline further on). */
+function tokenEnd(buf: Uint8Array, p: number): number {
+  for (let b = buf[p]; b !== 32 && b !== 10 && b !== 9 && b !== 13; b = buf[++p]);
+  return p;
+}
+
+/**
+ * Where the token taken by the last successful scanDecimal() ends: a module variable rather
+ * than a returned object, as it is set once per number in the file.
+ */
+let scanEnd = 0;
+
+/**
+ * The fast path of reading a real token: parses the plain decimal that starts at buf[p]
+ * (`-1.5`, `2.`, `.5`, `1e-3`) in the same pass that finds its end, which it leaves in
+ * scanEnd. Returns NaN, for the caller to parse the token with parseFloatBytes, whenever the
+ * token is anything else (Fortran D exponents, nan, bad bytes) or is outside Clinger's fast
+ * path (mantissa of 2^53 or more, power of ten beyond 1e22): within it the result is exact,
+ * i.e. equals Number(token), for the reason given at parseFloatBytes. buf must hold a
+ * newline after p, which ends every scan (without one, a token that ends the buffer reads
+ * undefined there and gets NaN).
+ */
+export function scanDecimal(buf: Uint8Array, p: number): number {
+  let b = buf[p]!;
+  const neg = b === 45;
+  if (neg || b === 43) b = buf[++p]!;
+  const m0 = p;
+  let mant = 0;
+  let d = b - 48;
+  while (d >= 0 && d <= 9) {
+    mant = mant * 10 + d;
+    d = (b = buf[++p]!) - 48;
+  }
+  let digits = p - m0;
+  let scale = 0;
+  if (b === 46) {
+    const f0 = p + 1;
+    d = (b = buf[++p]!) - 48;
+    while (d >= 0 && d <= 9) {
+      mant = mant * 10 + d;
+      d = (b = buf[++p]!) - 48;
+    }
+    scale = f0 - p;
+    digits -= scale;
+  }
+  if (digits === 0) return NaN;
+  if ((b | 32) === 101) {
+    // e or E
+    const e = scanExponent(buf, p + 1);
+    if (e !== e) return NaN;
+    scale += e;
+    p = scanEnd;
+  } else if (b !== 32 && b !== 10 && b !== 9 && b !== 13) return NaN; // the token goes on: not plain
+  // As in parseFloatBytes, a lost bit shows up as mant >= 2^53.
+  if (mant >= TWO53 || scale < -22 || scale > 22) return NaN;
+  scanEnd = p;
+  const v = scale < 0 ? mant / POW10[-scale]! : mant * POW10[scale]!;
+  return neg ? -v : v;
+}
+
+/**
+ * The signed exponent that starts at buf[p] and ends the token (then leaves its end in
+ * scanEnd), NaN otherwise. Kept out of scanDecimal so that stays small enough to be inlined.
+ */
+function scanExponent(buf: Uint8Array, p: number): number {
+  let b = buf[p]!;
+  const neg = b === 45;
+  if (neg || b === 43) b = buf[++p]!;
+  const e0 = p;
+  let e = 0;
+  for (let d = b - 48; d >= 0 && d <= 9; d = (b = buf[++p]!) - 48) e = e * 10 + d;
+  if (p === e0 || (b !== 32 && b !== 10 && b !== 9 && b !== 13)) return NaN;
+  scanEnd = p;
+  return neg ? -e : e;
 }
 
 const EMPTY = new Float64Array(0);
@@ -894,7 +998,8 @@ class XyzReader implements TrajectoryReader {
       throw new ParseError(file, fmt, reason, where(1, countEnd + 1));
     });
     // Atom k is on line 2 + k of the frame (after the count and comment lines).
-    parseAtomLines(buf, commentEnd + 1, n, sinks, out, header.strictColumns, (atom, lineStart, reason) => {
+    const body = withFinalNewline(buf);
+    parseAtomLines(body, commentEnd + 1, buf.length, n, sinks, out, header.strictColumns, (atom, lineStart, reason) => {
       throw new ParseError(file, fmt, reason, where(2 + atom, lineStart));
     });
     narrowIntegers(out, header.columns);
@@ -904,6 +1009,18 @@ class XyzReader implements TrajectoryReader {
   close(): void {
     this.source.close?.();
   }
+}
+
+/**
+ * The frame's bytes with a newline at the end: as they are, unless the file ends without
+ * one (the last frame only), then a copy with one appended, past the bytes parsed.
+ */
+function withFinalNewline(buf: Uint8Array): Uint8Array {
+  if (buf[buf.length - 1] === 10) return buf;
+  const out = new Uint8Array(buf.length + 1);
+  out.set(buf);
+  out[buf.length] = 10;
+  return out;
 }
 
 function isExtendedComment(comment: string): boolean {

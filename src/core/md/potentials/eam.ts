@@ -6,7 +6,8 @@
  * of r_ij ⊗ f_ij that LAMMPS's pressure tensor uses.
  */
 import type { NeighborList } from '../neighbors.js';
-import type { ForceResult, MdSystem, Potential } from '../types.js';
+import type { ComputeFlags, ForceResult, MdSystem, Potential } from '../types.js';
+import { foldGhosts, virialFdotr } from './lj.js';
 import { eamElements, EAM_STYLE, type EamFile } from './eam-file.js';
 import { eamTables, embeddingEnergy, type EamTables } from './eam-tables.js';
 
@@ -17,10 +18,23 @@ export class EamPotential implements Potential {
   readonly tables: EamTables;
   private rho = new Float64Array(0);
   private fp = new Float64Array(0);
+  private fe = new Float64Array(0);
+  private ee = new Float64Array(0);
+  private spe = new Int32Array(0);
+  private lastN = 0;
+  /**
+   * Pairs within the cutoff found by pass 1 (neighbor slot and distance), per atom from
+   * pairStart[i]: pass 3 walks only these, with no distance test and no second square
+   * root. With a 1 Å skin about 40 % of the listed pairs are beyond the cutoff, and
+   * skipping them again costs as much as the work on the others.
+   */
+  private pairK = new Int32Array(0);
+  private pairR = new Float64Array(0);
+  private pairStart = new Int32Array(0);
 
   /** Host densities rho_i of the last `compute` (a view; valid until the next call). */
   get densities(): Float64Array {
-    return this.rho;
+    return this.rho.subarray(0, this.lastN);
   }
 
   constructor(tables: EamTables, label = 'eam') {
@@ -40,57 +54,35 @@ export class EamPotential implements Potential {
     return embeddingEnergy(this.tables, s, 0).F;
   }
 
-  compute(system: MdSystem, list: NeighborList, out: ForceResult): void {
+  compute(system: MdSystem, list: NeighborList, out: ForceResult, flags: ComputeFlags = {}): void {
     const t = this.tables;
     const n = list.n;
-    if (this.rho.length < n) {
-      this.rho = new Float64Array(n);
-      this.fp = new Float64Array(n);
+    const nExt = list.nExt;
+    const perAtom = flags.perAtom ?? true;
+    this.lastN = n;
+    // Densities, F'(rho), forces and energies live on extended atoms (locals then ghosts),
+    // as in LAMMPS: pair loops write to the neighbor's own slot, ghosts are folded onto
+    // their owners after pass 1 and 3, and F' is copied out to ghosts after pass 2.
+    if (this.rho.length < nExt) {
+      this.rho = new Float64Array(nExt);
+      this.fp = new Float64Array(nExt);
+      this.fe = new Float64Array(3 * nExt);
+      this.ee = new Float64Array(nExt);
+      this.spe = new Int32Array(nExt);
     }
-    const rho = this.rho;
-    const fp = this.fp;
-    rho.fill(0, 0, n);
-    const { xe, owner, start, neighbors } = list;
+    const { rho, fp, fe, ee, spe } = this;
+    const { owner } = list;
     const sp = system.species;
-    const ns = t.species.length;
-    const { rdr, cutforcesq, type2rhor, type2z2r, rhorSpline, z2rSpline } = t;
-    const nrm1 = t.nr - 1;
-    const eatom = out.perAtom;
-    const f = out.forces;
-    const vir = out.virial;
-    eatom.fill(0);
-    f.fill(0);
-    vir.fill(0);
+    for (let k = 0; k < nExt; k++) spe[k] = sp[owner[k]!]!;
+    rho.fill(0, 0, nExt);
+    fe.fill(0, 0, 3 * nExt);
+    if (perAtom) ee.fill(0, 0, nExt);
+    const single = t.species.length === 1;
 
     // Pass 1: densities. rho_i gets neighbor j's density at i: table type2rhor[j][i].
-    for (let i = 0; i < n; i++) {
-      const xi = xe[3 * i]!;
-      const yi = xe[3 * i + 1]!;
-      const zi = xe[3 * i + 2]!;
-      const si = sp[i]!;
-      let rhoi = 0;
-      for (let q = start[i]!; q < start[i + 1]!; q++) {
-        const k = neighbors[q]!;
-        const dx = xi - xe[3 * k]!;
-        const dy = yi - xe[3 * k + 1]!;
-        const dz = zi - xe[3 * k + 2]!;
-        const rsq = dx * dx + dy * dy + dz * dz;
-        if (rsq >= cutforcesq) continue;
-        const j = owner[k]!;
-        const sj = sp[j]!;
-        let p = Math.sqrt(rsq) * rdr + 1.0;
-        let m = Math.trunc(p);
-        if (m > nrm1) m = nrm1;
-        p -= m;
-        if (p > 1.0) p = 1.0;
-        const o = 7 * m;
-        let c = rhorSpline[type2rhor[sj * ns + si]!]!;
-        rhoi += ((c[o + 3]! * p + c[o + 4]!) * p + c[o + 5]!) * p + c[o + 6]!;
-        c = rhorSpline[type2rhor[si * ns + sj]!]!;
-        rho[j]! += ((c[o + 3]! * p + c[o + 4]!) * p + c[o + 5]!) * p + c[o + 6]!;
-      }
-      rho[i]! += rhoi;
-    }
+    if (single) this.densitiesSingle(list);
+    else this.densitiesGeneral(list);
+    for (let k = n; k < nExt; k++) rho[owner[k]!]! += rho[k]!;
 
     // Pass 2: embedding energies and F'(rho).
     // Past the table's end F is continued linearly so energy stays conserved (LAMMPS).
@@ -104,42 +96,200 @@ export class EamPotential implements Potential {
       m = Math.max(1, Math.min(m, nrhom1));
       p -= m;
       if (p > 1.0) p = 1.0;
-      const c = frhoSpline[type2frho[sp[i]!]!]!;
+      const c = frhoSpline[type2frho[spe[i]!]!]!;
       const o = 7 * m;
       const dF = (c[o]! * p + c[o + 1]!) * p + c[o + 2]!;
       let F = ((c[o + 3]! * p + c[o + 4]!) * p + c[o + 5]!) * p + c[o + 6]!;
       if (r > rhomax) F += dF * (r - rhomax);
       fp[i] = dF;
-      eatom[i]! += F;
+      if (perAtom) ee[i] = F;
       energy += F;
     }
+    for (let k = n; k < nExt; k++) fp[k] = fp[owner[k]!]!;
 
     // Pass 3: pair energies and forces. d/dr of the embedding terms of both atoms plus phi'.
-    let vxx = 0;
-    let vyy = 0;
-    let vzz = 0;
-    let vxy = 0;
-    let vxz = 0;
-    let vyz = 0;
-    for (let i = 0; i < n; i++) {
+    energy += single ? this.forcesSingle(list, perAtom) : this.forcesGeneral(list, perAtom);
+    foldGhosts(list, fe, out.forces, perAtom ? ee : null, out.perAtom);
+    if (flags.virial ?? true) virialFdotr(list, fe, out.virial);
+    out.energy = energy;
+  }
+
+  /** One species: rho_i(r) = rho_j(r), one spline evaluation serves both atoms. */
+  private densitiesSingle(list: NeighborList): void {
+    const t = this.tables;
+    const { xe, start, neighbors } = list;
+    const rho = this.rho;
+    const { rdr, cutforcesq } = t;
+    const c = t.rhorSpline[t.type2rhor[0]!]!;
+    const nrm1 = t.nr - 1;
+    if (this.pairK.length < list.pairCount) {
+      this.pairK = new Int32Array(Math.ceil(list.pairCount * 1.2));
+      this.pairR = new Float64Array(this.pairK.length);
+    }
+    if (this.pairStart.length < list.n + 1) this.pairStart = new Int32Array(list.n + 1);
+    const { pairK, pairR, pairStart } = this;
+    let len = 0;
+    for (let i = 0; i < list.n; i++) {
+      pairStart[i] = len;
       const xi = xe[3 * i]!;
       const yi = xe[3 * i + 1]!;
       const zi = xe[3 * i + 2]!;
-      const si = sp[i]!;
-      const fpi = fp[i]!;
-      let fxi = 0;
-      let fyi = 0;
-      let fzi = 0;
-      let ei = 0;
-      for (let q = start[i]!; q < start[i + 1]!; q++) {
+      let rhoi = 0;
+      const end = start[i + 1]!;
+      for (let q = start[i]!; q < end; q++) {
         const k = neighbors[q]!;
         const dx = xi - xe[3 * k]!;
         const dy = yi - xe[3 * k + 1]!;
         const dz = zi - xe[3 * k + 2]!;
         const rsq = dx * dx + dy * dy + dz * dz;
         if (rsq >= cutforcesq) continue;
-        const j = owner[k]!;
-        const sj = sp[j]!;
+        const r = Math.sqrt(rsq);
+        pairK[len] = k;
+        pairR[len] = r;
+        len++;
+        let p = r * rdr + 1.0;
+        let m = Math.trunc(p);
+        if (m > nrm1) m = nrm1;
+        p -= m;
+        if (p > 1.0) p = 1.0;
+        const o = 7 * m;
+        const v = ((c[o + 3]! * p + c[o + 4]!) * p + c[o + 5]!) * p + c[o + 6]!;
+        rhoi += v;
+        rho[k]! += v;
+      }
+      rho[i]! += rhoi;
+    }
+    pairStart[list.n] = len;
+  }
+
+  private densitiesGeneral(list: NeighborList): void {
+    const t = this.tables;
+    const { xe, start, neighbors } = list;
+    const { rho, spe } = this;
+    const ns = t.species.length;
+    const { rdr, cutforcesq, type2rhor, rhorSpline } = t;
+    const nrm1 = t.nr - 1;
+    for (let i = 0; i < list.n; i++) {
+      const xi = xe[3 * i]!;
+      const yi = xe[3 * i + 1]!;
+      const zi = xe[3 * i + 2]!;
+      const si = spe[i]!;
+      let rhoi = 0;
+      const end = start[i + 1]!;
+      for (let q = start[i]!; q < end; q++) {
+        const k = neighbors[q]!;
+        const dx = xi - xe[3 * k]!;
+        const dy = yi - xe[3 * k + 1]!;
+        const dz = zi - xe[3 * k + 2]!;
+        const rsq = dx * dx + dy * dy + dz * dz;
+        if (rsq >= cutforcesq) continue;
+        const sj = spe[k]!;
+        let p = Math.sqrt(rsq) * rdr + 1.0;
+        let m = Math.trunc(p);
+        if (m > nrm1) m = nrm1;
+        p -= m;
+        if (p > 1.0) p = 1.0;
+        const o = 7 * m;
+        let c = rhorSpline[type2rhor[sj * ns + si]!]!;
+        rhoi += ((c[o + 3]! * p + c[o + 4]!) * p + c[o + 5]!) * p + c[o + 6]!;
+        c = rhorSpline[type2rhor[si * ns + sj]!]!;
+        rho[k]! += ((c[o + 3]! * p + c[o + 4]!) * p + c[o + 5]!) * p + c[o + 6]!;
+      }
+      rho[i]! += rhoi;
+    }
+  }
+
+  /** Pass 3 for one species (rho' is the same function for both atoms of a pair). */
+  private forcesSingle(list: NeighborList, perAtom: boolean): number {
+    const t = this.tables;
+    const xe = list.xe;
+    const { fp, fe, ee, pairK, pairR, pairStart } = this;
+    const rdr = t.rdr;
+    const cr = t.rhorSpline[t.type2rhor[0]!]!;
+    const cz = t.z2rSpline[t.type2z2r[0]!]!;
+    const nrm1 = t.nr - 1;
+    let energy = 0;
+    for (let i = 0; i < list.n; i++) {
+      const i3 = 3 * i;
+      const xi = xe[i3]!;
+      const yi = xe[i3 + 1]!;
+      const zi = xe[i3 + 2]!;
+      const fpi = fp[i]!;
+      let fxi = 0;
+      let fyi = 0;
+      let fzi = 0;
+      let ei = 0;
+      const end = pairStart[i + 1]!;
+      for (let q = pairStart[i]!; q < end; q++) {
+        const k = pairK[q]!;
+        const k3 = 3 * k;
+        const dx = xi - xe[k3]!;
+        const dy = yi - xe[k3 + 1]!;
+        const dz = zi - xe[k3 + 2]!;
+        const r = pairR[q]!;
+        let p = r * rdr + 1.0;
+        let m = Math.trunc(p);
+        if (m > nrm1) m = nrm1;
+        p -= m;
+        if (p > 1.0) p = 1.0;
+        const o = 7 * m;
+        const rhop = (cr[o]! * p + cr[o + 1]!) * p + cr[o + 2]!;
+        const z2p = (cz[o]! * p + cz[o + 1]!) * p + cz[o + 2]!;
+        const z2 = ((cz[o + 3]! * p + cz[o + 4]!) * p + cz[o + 5]!) * p + cz[o + 6]!;
+        const recip = 1.0 / r;
+        const phi = z2 * recip;
+        const phip = z2p * recip - phi * recip;
+        const psip = (fpi + fp[k]!) * rhop + phip;
+        const fpair = -psip * recip;
+        fxi += dx * fpair;
+        fyi += dy * fpair;
+        fzi += dz * fpair;
+        fe[k3]! -= dx * fpair;
+        fe[k3 + 1]! -= dy * fpair;
+        fe[k3 + 2]! -= dz * fpair;
+        energy += phi;
+        if (perAtom) {
+          ei += 0.5 * phi;
+          ee[k]! += 0.5 * phi;
+        }
+      }
+      fe[i3]! += fxi;
+      fe[i3 + 1]! += fyi;
+      fe[i3 + 2]! += fzi;
+      if (perAtom) ee[i]! += ei;
+    }
+    return energy;
+  }
+
+  private forcesGeneral(list: NeighborList, perAtom: boolean): number {
+    const t = this.tables;
+    const { xe, start, neighbors } = list;
+    const { fp, fe, ee, spe } = this;
+    const ns = t.species.length;
+    const { rdr, cutforcesq, type2rhor, type2z2r, rhorSpline, z2rSpline } = t;
+    const nrm1 = t.nr - 1;
+    let energy = 0;
+    for (let i = 0; i < list.n; i++) {
+      const i3 = 3 * i;
+      const xi = xe[i3]!;
+      const yi = xe[i3 + 1]!;
+      const zi = xe[i3 + 2]!;
+      const si = spe[i]!;
+      const fpi = fp[i]!;
+      let fxi = 0;
+      let fyi = 0;
+      let fzi = 0;
+      let ei = 0;
+      const end = start[i + 1]!;
+      for (let q = start[i]!; q < end; q++) {
+        const k = neighbors[q]!;
+        const k3 = 3 * k;
+        const dx = xi - xe[k3]!;
+        const dy = yi - xe[k3 + 1]!;
+        const dz = zi - xe[k3 + 2]!;
+        const rsq = dx * dx + dy * dy + dz * dz;
+        if (rsq >= cutforcesq) continue;
+        const sj = spe[k]!;
         const r = Math.sqrt(rsq);
         let p = r * rdr + 1.0;
         let m = Math.trunc(p);
@@ -157,35 +307,25 @@ export class EamPotential implements Potential {
         const recip = 1.0 / r;
         const phi = z2 * recip;
         const phip = z2p * recip - phi * recip;
-        const psip = fpi * rhojp + fp[j]! * rhoip + phip;
+        const psip = fpi * rhojp + fp[k]! * rhoip + phip;
         const fpair = -psip * recip;
         fxi += dx * fpair;
         fyi += dy * fpair;
         fzi += dz * fpair;
-        f[3 * j]! -= dx * fpair;
-        f[3 * j + 1]! -= dy * fpair;
-        f[3 * j + 2]! -= dz * fpair;
-        ei += 0.5 * phi;
-        eatom[j]! += 0.5 * phi;
+        fe[k3]! -= dx * fpair;
+        fe[k3 + 1]! -= dy * fpair;
+        fe[k3 + 2]! -= dz * fpair;
         energy += phi;
-        vxx += dx * dx * fpair;
-        vyy += dy * dy * fpair;
-        vzz += dz * dz * fpair;
-        vxy += dx * dy * fpair;
-        vxz += dx * dz * fpair;
-        vyz += dy * dz * fpair;
+        if (perAtom) {
+          ei += 0.5 * phi;
+          ee[k]! += 0.5 * phi;
+        }
       }
-      f[3 * i]! += fxi;
-      f[3 * i + 1]! += fyi;
-      f[3 * i + 2]! += fzi;
-      eatom[i]! += ei;
+      fe[i3]! += fxi;
+      fe[i3 + 1]! += fyi;
+      fe[i3 + 2]! += fzi;
+      if (perAtom) ee[i]! += ei;
     }
-    vir[0] = vxx;
-    vir[1] = vyy;
-    vir[2] = vzz;
-    vir[3] = vxy;
-    vir[4] = vxz;
-    vir[5] = vyz;
-    out.energy = energy;
+    return energy;
   }
 }

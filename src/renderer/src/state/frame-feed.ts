@@ -24,7 +24,10 @@ export class FrameCache {
   }
 
   private static size(f: FrameData): number {
-    return f.numbers.byteLength + f.positions.byteLength + 128;
+    let bytes = f.numbers.byteLength + f.positions.byteLength + (f.bonds?.byteLength ?? 0) + 128;
+    for (const col of Object.values(f.atomProperties ?? {})) bytes += col.byteLength;
+    for (const col of Object.values(f.atomLabels ?? {})) bytes += col.codes.byteLength + 16 * col.labels.length;
+    return bytes;
   }
 
   get(fileId: string, index: number): FrameData | undefined {

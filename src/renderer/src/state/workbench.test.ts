@@ -209,3 +209,15 @@ describe('formatTime', () => {
     expect(formatTime(Number.NaN)).toBe('');
   });
 });
+
+describe('Workbench: menu commands', () => {
+  test('File › Export Figure… (the export-figure menu event) asks the viewer pane for its export dialog', () => {
+    const be = new FakeBackend();
+    const wb = new Workbench(be);
+    expect(wb.state.exportFigureRequests).toBe(0);
+    be.emit({ type: 'menu', command: 'export-figure' });
+    be.emit({ type: 'menu', command: 'export-figure' });
+    expect(wb.state.exportFigureRequests).toBe(2);
+    expect(wb.state.openDialogRequests).toBe(0);
+  });
+});

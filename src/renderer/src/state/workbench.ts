@@ -65,6 +65,8 @@ export interface WorkbenchState {
   lastDrawMs: number | null;
   /** Incremented when something (menu, shortcut) asks for the Open dialog. */
   openDialogRequests: number;
+  /** Incremented when the menu asks for the figure export dialog. */
+  exportFigureRequests: number;
 }
 
 const MAX_MESSAGES = 8;
@@ -89,6 +91,7 @@ export class Workbench {
     messages: [],
     lastDrawMs: null,
     openDialogRequests: 0,
+    exportFigureRequests: 0,
   }) as WorkbenchState;
 
   private sink: FrameSink | null = null;
@@ -555,6 +558,7 @@ export class Workbench {
         break;
       case 'menu':
         if (e.command === 'open') this.state.openDialogRequests++;
+        else if (e.command === 'export-figure') this.state.exportFigureRequests++;
         break;
     }
   }

@@ -1,7 +1,8 @@
 /**
  * A small read-only window into the app for end-to-end tests (e2e/*.spec.mjs): whether
  * start-up finished, what the viewer shows and where an atom lands on the canvas. It
- * exposes no actions, so it grants a page script nothing the UI does not.
+ * exposes no actions (the benchmark only redraws what is shown), so it grants a page script
+ * nothing the UI does not.
  */
 import type { Workbench } from '../state/workbench';
 import type { ScreenPoint } from '../viewer/structure-viewer';
@@ -16,6 +17,19 @@ export interface ViewerProbe {
   readonly idle: boolean;
   projectAtom(i: number): ScreenPoint | null;
   onDraw(listener: (info: { atoms: number }) => void): () => void;
+  benchmark(frames: number, opts?: BenchmarkOptions): BenchmarkResult;
+}
+
+export interface BenchmarkOptions {
+  newPositions?: boolean;
+  bondMode?: 'impostor' | 'mesh';
+  representation?: 'auto' | 'spacefill' | 'ball-and-stick' | 'licorice' | 'points';
+}
+
+export interface BenchmarkResult {
+  msPerFrame: number;
+  atoms: number;
+  bonds: number;
 }
 
 export interface AtomscopeTestHook {
@@ -33,6 +47,8 @@ export interface AtomscopeTestHook {
   /** Draws so far; constant while nothing changes (render on demand). */
   readonly drawCount: number;
   readonly firstAtomsAt: number | null;
+  /** Draws `frames` pictures (camera orbiting), waiting for the GPU after each: ms per frame. */
+  benchmark(frames: number, opts?: BenchmarkOptions): BenchmarkResult | null;
   /** The open files and the active one, as plain data. */
   files(): { id: string; name: string; atoms: number; frames: number; active: boolean }[];
 }
@@ -72,6 +88,7 @@ export function installTestHook(wb: Workbench): TestHookControl {
     get firstAtomsAt() {
       return firstAt;
     },
+    benchmark: (frames, opts) => viewer?.benchmark(frames, opts) ?? null,
     files: () =>
       wb.state.files.map((f) => ({
         id: f.id,

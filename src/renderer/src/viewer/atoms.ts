@@ -1,159 +1,120 @@
 /**
- * The atoms of one frame: a single sphere mesh drawn once per atom through thin instances
- * (one draw call whatever the atom count), with a per-instance colour buffer. A new frame
- * rewrites the instance matrices in place; buffers are re-created only when the atom count
- * changes, and the sphere only when the tessellation tier changes (a new, bigger system).
+ * The atoms of one frame as GPU sphere impostors: one screen-facing quad per atom, drawn as
+ * instances of a single 4-vertex mesh in one draw call; the fragment shader intersects the
+ * eye ray with the sphere and writes the hit's depth and lighting (shaders.ts). Positions
+ * come from the shared position texture (a new frame uploads nothing else); colour and
+ * radius are per-instance attributes, rewritten only when they change.
  */
 import type { Scene } from '@babylonjs/core/scene';
-import type { Mesh } from '@babylonjs/core/Meshes/mesh';
-import { CreateSphere } from '@babylonjs/core/Meshes/Builders/sphereBuilder';
-import { StandardMaterial } from '@babylonjs/core/Materials/standardMaterial';
-import { Color3 } from '@babylonjs/core/Maths/math.color';
-import '@babylonjs/core/Meshes/thinInstanceMesh';
-import { atomRadius, DEFAULT_ATOM_STYLE, sphereSegments, writeAtomColor, type AtomStyle } from './style';
+import { Mesh } from '@babylonjs/core/Meshes/mesh';
+import { VertexData } from '@babylonjs/core/Meshes/mesh.vertexData';
+import { ShaderMaterial } from '@babylonjs/core/Materials/shaderMaterial';
+import type { PositionTexture } from './position-texture';
+import { InstanceAttribute } from './instance-buffer';
+import { SPHERE_FRAGMENT, SPHERE_VERTEX } from './shaders';
+import type { SceneUniforms } from './scene-uniforms';
 
 export class AtomsLayer {
-  private mesh: Mesh | null = null;
-  private segments = 0;
-  private readonly material: StandardMaterial;
-  private matrices = new Float32Array(0);
-  private colors = new Float32Array(0);
-  private radii = new Float32Array(0);
-  private numbers = new Uint8Array(0);
+  readonly mesh: Mesh;
+  readonly material: ShaderMaterial;
+  private readonly colors: InstanceAttribute<Uint8Array>;
+  private readonly radii: InstanceAttribute<Float32Array>;
   private count = 0;
-  private stale = false;
-  /** Positions of the frame on screen (Å), for projection and framing. */
-  private positions = new Float32Array(0);
+  private pointSize = 0;
 
   constructor(
-    private readonly scene: Scene,
-    private readonly style: AtomStyle = DEFAULT_ATOM_STYLE,
+    scene: Scene,
+    private readonly positions: PositionTexture,
+    private readonly uniforms: SceneUniforms,
   ) {
-    const m = new StandardMaterial('atoms', scene);
-    m.diffuseColor = new Color3(1, 1, 1);
-    m.specularColor = new Color3(0.22, 0.22, 0.22);
-    m.specularPower = 48;
-    this.material = m;
-  }
+    const mesh = new Mesh('atoms', scene);
+    const quad = new VertexData();
+    quad.positions = [-1, -1, 0, 1, -1, 0, 1, 1, 0, -1, 1, 0];
+    quad.indices = [0, 1, 2, 0, 2, 3];
+    quad.applyToMesh(mesh, false);
+    mesh.isPickable = false;
+    // The instances span the whole structure: no culling or bounding updates per frame.
+    mesh.alwaysSelectAsActiveMesh = true;
+    mesh.doNotSyncBoundingInfo = true;
+    this.mesh = mesh;
 
-  /**
-   * Compiles the sphere shader before any data arrives (one invisible instance with a zero
-   * matrix), so that the first frame is not held up by shader compilation.
-   */
-  warmUp(): void {
-    if (this.mesh) return;
-    this.rebuildMesh(sphereSegments(1));
-    this.mesh!.thinInstanceSetBuffer('matrix', new Float32Array(16), 16, false);
-    this.mesh!.thinInstanceSetBuffer('color', new Float32Array(4), 4, false);
+    const material = new ShaderMaterial(
+      'atoms',
+      scene,
+      { vertexSource: SPHERE_VERTEX, fragmentSource: SPHERE_FRAGMENT },
+      {
+        attributes: ['position', 'atomColor', 'atomRadius'],
+        uniforms: [
+          'view',
+          'projection',
+          'texWidth',
+          'orthographic',
+          'pointSize',
+          'viewportSize',
+          'fogColor',
+          'fogParams',
+        ],
+        samplers: ['positionsTex'],
+      },
+    );
+    material.backFaceCulling = false;
+    mesh.material = material;
+    this.material = material;
+
+    this.colors = new InstanceAttribute<Uint8Array>(mesh, 'atomColor', 4, true);
+    this.radii = new InstanceAttribute<Float32Array>(mesh, 'atomRadius', 1, false);
+    this.setCount(0);
   }
 
   get atomCount(): number {
     return this.count;
   }
 
-  /** Position of atom `i` in Å, or null when out of range. */
-  position(i: number): [number, number, number] | null {
-    if (!Number.isInteger(i) || i < 0 || i >= this.count) return null;
-    return [this.positions[3 * i]!, this.positions[3 * i + 1]!, this.positions[3 * i + 2]!];
+  /** Number of atoms drawn (the position texture must hold at least as many). */
+  setCount(n: number): void {
+    this.count = n;
+    this.colors.reserve(Math.max(1, n));
+    this.radii.reserve(Math.max(1, n));
+    // forcedInstanceCount draws n instances without a per-instance matrix buffer.
+    this.mesh.forcedInstanceCount = Math.max(1, n);
+    this.mesh.setEnabled(n > 0);
   }
 
-  /** Largest display radius among the current atoms (for framing). */
-  maxRadius(): number {
-    let r = 0;
-    for (let i = 0; i < this.count; i++) r = Math.max(r, this.radii[i]!);
-    return r;
+  /** Colours as RGBA8 per atom. */
+  setColors(rgba: Uint8Array): void {
+    const data = this.colors.reserve(this.count);
+    data.set(rgba.subarray(0, 4 * this.count));
+    this.colors.upload(this.count);
   }
 
-  positionsView(): Float32Array {
-    return this.positions.subarray(0, 3 * this.count);
+  /** Radii in Å per atom (<= 0 hides an atom). */
+  setRadii(radii: Float32Array): void {
+    const data = this.radii.reserve(this.count);
+    data.set(radii.subarray(0, this.count));
+    this.radii.upload(this.count);
   }
 
-  /** True when the sphere shader is compiled and the next render shows the atoms. */
+  /** Points of `px` pixels radius instead of spheres (0: spheres). */
+  setPointSize(px: number): void {
+    this.pointSize = px;
+  }
+
+  /** True when the shader is compiled and the next render shows the atoms. */
+  /** Writes the uniforms of the next draw into the material (call before rendering). */
+  prepare(): void {
+    const m = this.material;
+    m.setTexture('positionsTex', this.positions.current);
+    m.setInt('texWidth', this.positions.width);
+    m.setFloat('pointSize', this.pointSize);
+    this.uniforms.apply(m);
+  }
+
   isReady(): boolean {
-    return this.mesh === null || this.mesh.isReady(true);
-  }
-
-  update(numbers: Uint8Array, positions: Float32Array): void {
-    const n = numbers.length;
-    if (positions.length < 3 * n) throw new Error(`frame has ${n} atoms but ${positions.length / 3} positions`);
-    const segments = sphereSegments(n);
-    if (!this.mesh || segments !== this.segments) this.rebuildMesh(segments);
-    const mesh = this.mesh!;
-
-    const resized = n !== this.count;
-    if (resized) {
-      this.matrices = new Float32Array(16 * n);
-      this.colors = new Float32Array(4 * n);
-      this.radii = new Float32Array(n);
-      this.numbers = new Uint8Array(n);
-      this.positions = new Float32Array(3 * n);
-      this.count = n;
-    }
-
-    let numbersChanged = resized;
-    if (!numbersChanged) {
-      for (let i = 0; i < n; i++) {
-        if (this.numbers[i] !== numbers[i]) {
-          numbersChanged = true;
-          break;
-        }
-      }
-    }
-    if (numbersChanged) {
-      this.numbers.set(numbers);
-      for (let i = 0; i < n; i++) {
-        this.radii[i] = atomRadius(numbers[i]!, this.style);
-        writeAtomColor(numbers[i]!, this.colors, 4 * i);
-      }
-    }
-
-    this.positions.set(positions.subarray(0, 3 * n));
-    const m = this.matrices;
-    for (let i = 0; i < n; i++) {
-      const r = this.radii[i]!;
-      const o = 16 * i;
-      // Column-major scale + translation (Babylon's matrix layout: translation in 12..14).
-      m[o] = r;
-      m[o + 5] = r;
-      m[o + 10] = r;
-      m[o + 12] = positions[3 * i]!;
-      m[o + 13] = positions[3 * i + 1]!;
-      m[o + 14] = positions[3 * i + 2]!;
-      m[o + 15] = 1;
-    }
-
-    if (resized || this.stale || mesh.thinInstanceCount !== n) {
-      mesh.thinInstanceSetBuffer('matrix', this.matrices, 16, false);
-      mesh.thinInstanceSetBuffer('color', this.colors, 4, false);
-      this.stale = false;
-    } else {
-      mesh.thinInstanceBufferUpdated('matrix');
-      if (numbersChanged) mesh.thinInstanceBufferUpdated('color');
-    }
-    mesh.setEnabled(n > 0);
-  }
-
-  clear(): void {
-    this.count = 0;
-    this.mesh?.setEnabled(false);
+    return this.mesh.isReady(true);
   }
 
   dispose(): void {
-    this.mesh?.dispose();
+    this.mesh.dispose();
     this.material.dispose();
-  }
-
-  private rebuildMesh(segments: number): void {
-    this.mesh?.dispose();
-    // Unit sphere (diameter 2): the instance matrix scales it to the atom radius.
-    const mesh = CreateSphere('atoms', { segments, diameter: 2 }, this.scene);
-    mesh.material = this.material;
-    mesh.isPickable = false;
-    // The instances span the whole structure: skip per-frame culling and bounding updates.
-    mesh.alwaysSelectAsActiveMesh = true;
-    mesh.doNotSyncBoundingInfo = true;
-    this.mesh = mesh;
-    this.segments = segments;
-    this.stale = true; // the new mesh needs the buffers set again
   }
 }

@@ -55,6 +55,7 @@ export function isDrawableCell(cell: ArrayLike<number> | null | undefined): cell
 export class CellLayer {
   private mesh: LinesMesh | null = null;
   private current: number[] | null = null;
+  private color: readonly [number, number, number] = SCENE_COLORS.cell;
 
   constructor(private readonly scene: Scene) {}
 
@@ -67,6 +68,13 @@ export class CellLayer {
   warmUp(): void {
     if (this.mesh) return;
     this.create([[Vector3.Zero(), Vector3.Zero()]]);
+  }
+
+  /** Picks a line colour that reads on a background of this colour. */
+  setContrast(r: number, g: number, b: number): void {
+    const light = 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.55;
+    this.color = light ? SCENE_COLORS.cellOnLight : SCENE_COLORS.cell;
+    if (this.mesh) this.mesh.color = new Color3(...this.color);
   }
 
   update(cell: ArrayLike<number> | null): void {
@@ -94,8 +102,7 @@ export class CellLayer {
   private create(lines: Vector3[][]): void {
     this.mesh?.dispose();
     const mesh = CreateLineSystem('cell', { lines, updatable: true }, this.scene);
-    const [r, g, b] = SCENE_COLORS.cell;
-    mesh.color = new Color3(r, g, b);
+    mesh.color = new Color3(...this.color);
     mesh.isPickable = false;
     mesh.alwaysSelectAsActiveMesh = true;
     this.mesh = mesh;
