@@ -56,8 +56,9 @@ try {
     const server = await startServer([file]);
     const { page, context } = await openApp(browser, server.url);
     try {
-      await page.evaluate(() => window.__atomscopeTest.firstAtoms);
+      const firstAtoms = await page.evaluate(() => window.__atomscopeTest.firstAtoms);
       await waitIdle(page, 120_000);
+      console.log(`${size} atoms: first atoms drawn ${firstAtoms.toFixed(0)} ms after navigation start`);
       const canvas = await page.evaluate(() => {
         const c = document.querySelector('[data-testid="viewer-canvas"]');
         return `${c.width}x${c.height}`;

@@ -75,8 +75,9 @@ function isBackground(rgb, background = BACKGROUND) {
 
 async function openFile(page, file) {
   await dropFiles(page, CANVAS, [{ name: path.basename(file), bytes: readFileSync(file) }]);
-  await page.waitForFunction(() => window.__atomscopeTest.atomCount() > 0, null, { timeout: 30_000 });
-  await waitIdle(page);
+  // Generous: the shared server may still be busy with what the previous spec left running.
+  await page.waitForFunction(() => window.__atomscopeTest.atomCount() > 0, null, { timeout: 90_000 });
+  await waitIdle(page, 60_000);
 }
 
 function projectAll(page) {
