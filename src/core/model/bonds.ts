@@ -19,7 +19,6 @@
  * cutoff (cells narrower than two cutoffs); a renderer draws it to the nearest image.
  * Non-periodic axes (no cell, or pbc false) bin over the atoms' extent.
  */
-import { inverseOrNull } from './cell.js';
 import { covalentRadii, ELEMENT_COUNT } from './elements.js';
 
 /** Bond tolerance added to the sum of covalent radii (Å): Jmol's `bondTolerance`. */
@@ -52,6 +51,36 @@ class PairList {
   result(): Uint32Array {
     return this.data.slice(0, this.length);
   }
+}
+
+function invert(m: ArrayLike<number>): Float64Array | null {
+  const [a, b, c, d, e, f, g, h, i] = Array.from({ length: 9 }, (_, k) => m[k]!) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const A = e * i - f * h;
+  const B = -(d * i - f * g);
+  const C = d * h - e * g;
+  const det = a * A + b * B + c * C;
+  if (!Number.isFinite(det) || Math.abs(det) < 1e-12) return null;
+  return Float64Array.of(
+    A / det,
+    -(b * i - c * h) / det,
+    (b * f - c * e) / det,
+    B / det,
+    (a * i - c * g) / det,
+    -(a * f - c * d) / det,
+    C / det,
+    -(a * h - b * g) / det,
+    (a * e - b * d) / det,
+  );
 }
 
 /** Distance between the planes of a unit fraction along each axis (perpendicular widths). */
@@ -108,7 +137,7 @@ export function computeBonds(
   const periodic = [false, false, false];
   if (cell && cell.length >= 9) {
     const candidate = Float64Array.from({ length: 9 }, (_, k) => cell[k]!);
-    const candidateInv = inverseOrNull(candidate);
+    const candidateInv = invert(candidate);
     if (candidateInv) {
       h = candidate;
       inv = candidateInv;

@@ -40,42 +40,25 @@ export function cellVolume(cell: Float64Array): number {
   return Math.abs(ax! * (by! * cz! - bz! * cy!) - ay! * (bx! * cz! - bz! * cx!) + az! * (bx! * cy! - by! * cx!));
 }
 
-/** Inverse of a row-major 3x3 matrix, or null when it is singular or not finite. */
-export function inverseOrNull(m: ArrayLike<number>): Float64Array | null {
-  const [a, b, c, d, e, f, g, h, i] = Array.from({ length: 9 }, (_, k) => Number(m[k])) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const A = e * i - f * h;
-  const B = -(d * i - f * g);
-  const C = d * h - e * g;
-  const det = a * A + b * B + c * C;
-  if (!Number.isFinite(det) || Math.abs(det) < 1e-12) return null;
-  return Float64Array.of(
-    A / det,
-    -(b * i - c * h) / det,
-    (b * f - c * e) / det,
-    B / det,
-    (a * i - c * g) / det,
-    -(a * f - c * d) / det,
-    C / det,
-    -(a * h - b * g) / det,
-    (a * e - b * d) / det,
-  );
-}
-
 /** Inverse of the 3x3 row-major matrix; fractional = cartesian · inverse(cell). */
 export function invert3(m: Float64Array): Float64Array {
-  const inv = inverseOrNull(m);
-  if (!inv) throw new Error('singular cell');
-  return inv;
+  const [a, b, c, d, e, f, g, h, i] = m as unknown as number[];
+  const A = e! * i! - f! * h!;
+  const B = -(d! * i! - f! * g!);
+  const C = d! * h! - e! * g!;
+  const det = a! * A + b! * B + c! * C;
+  if (det === 0) throw new Error('singular cell');
+  return Float64Array.of(
+    A / det,
+    -(b! * i! - c! * h!) / det,
+    (b! * f! - c! * e!) / det,
+    B / det,
+    (a! * i! - c! * g!) / det,
+    -(a! * f! - c! * d!) / det,
+    C / det,
+    -(a! * h! - b! * g!) / det,
+    (a! * e! - b! * d!) / det,
+  );
 }
 
 /** Cartesian positions from fractional ones (in place into `out`). */

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { MAX_PICKS, nextPicks, pickedAtom } from './picks';
-import { inverseOrNull as invert3 } from '../../../core/model/cell';
+import { invert3 } from './scene-uniforms';
 
 describe('picks', () => {
   test('a click picks one atom, shift+click extends the chain, empty space clears', () => {

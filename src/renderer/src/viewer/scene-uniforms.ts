@@ -4,7 +4,6 @@
  * (ShaderMaterial keeps the values and uploads them when it binds: values set from its own
  * onBind callback would only reach the next draw).
  */
-import { inverseOrNull as invert3 } from '../../../core/model/cell';
 import type { ShaderMaterial } from '@babylonjs/core/Materials/shaderMaterial';
 
 export class SceneUniforms {
@@ -46,4 +45,35 @@ export class SceneUniforms {
     this.cellInverse.set(inv);
     this.periodic = { x: pbc[0] ? 1 : 0, y: pbc[1] ? 1 : 0, z: pbc[2] ? 1 : 0 };
   }
+}
+
+/** Inverse of a row-major 3x3 matrix, or null when singular or not finite. */
+export function invert3(m: ArrayLike<number>): Float64Array | null {
+  const [a, b, c, d, e, f, g, h, i] = Array.from({ length: 9 }, (_, k) => Number(m[k])) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const A = e * i - f * h;
+  const B = -(d * i - f * g);
+  const C = d * h - e * g;
+  const det = a * A + b * B + c * C;
+  if (!Number.isFinite(det) || Math.abs(det) < 1e-12) return null;
+  return Float64Array.of(
+    A / det,
+    -(b * i - c * h) / det,
+    (b * f - c * e) / det,
+    B / det,
+    (a * i - c * g) / det,
+    -(a * f - c * d) / det,
+    C / det,
+    -(a * h - b * g) / det,
+    (a * e - b * d) / det,
+  );
 }
